@@ -1,0 +1,6 @@
+/**
+ * FlowMaestro's own ReAct loop on the AI SDK language-model spec. Never imports `@mastra/*`.
+ * @packageDocumentation
+ */
+export { createLegacyRuntime, type LegacyRuntimeOptions } from "./create-legacy-runtime.js";
+export { toModelMessage, toModelPrompt } from "./react-loop/to-model-prompt.js";

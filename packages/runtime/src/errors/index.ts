@@ -1,0 +1,15 @@
+export { AbortedError } from "./aborted-error.js";
+export { AgentSdkError, type AgentSdkErrorCode, type AgentSdkErrorOptions, type ErrorCategory } from "./agent-sdk-error.js";
+export { CassetteMissError } from "./cassette-miss-error.js";
+export { InvalidDefinitionError, type ValidationIssue } from "./invalid-definition-error.js";
+export { InvalidInputError } from "./invalid-input-error.js";
+export { InvalidToolArgumentsError } from "./invalid-tool-arguments-error.js";
+export { InvalidToolOutputError } from "./invalid-tool-output-error.js";
+export { MaxIterationsError } from "./max-iterations-error.js";
+export { ModelError } from "./model-error.js";
+export { ProviderNotInstalledError } from "./provider-not-installed-error.js";
+export { ScriptMismatchError } from "./script-mismatch-error.js";
+export { ToolExecutionError } from "./tool-execution-error.js";
+export { ToolTimeoutError } from "./tool-timeout-error.js";
+export { UnknownProviderError } from "./unknown-provider-error.js";
+export { UnknownToolError } from "./unknown-tool-error.js";

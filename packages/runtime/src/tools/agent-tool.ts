@@ -1,0 +1,44 @@
+import type { JSONSchema7, ModelMessage } from "ai";
+import type { ValidationIssue } from "../errors/invalid-definition-error.js";
+
+/** Outcome of validating a value against a tool's schema. */
+export type ToolParseResult<T> = { success: true; value: T } | { success: false; issues: ValidationIssue[] };
+
+/** What a tool's `execute` receives besides its validated input. */
+export interface ToolExecutionContext {
+  /** Id of this tool call, as the model assigned it. */
+  readonly toolCallId: string;
+  /** Id of the run this call belongs to. */
+  readonly runId: string;
+  /** Id of the agent that called the tool. */
+  readonly agentId: string;
+  /** Fires when the run is aborted or the tool's timeout elapses; pass it to `fetch` and friends. */
+  readonly signal: AbortSignal;
+  /** The conversation so far (input plus this run's finished steps). Read-only. */
+  readonly messages: readonly ModelMessage[];
+}
+
+/**
+ * A tool as every runtime sees it: a name, a JSON Schema to show the model, a validator and an
+ * `execute` function. Build one with {@link defineTool} (Zod) or with `@flowmaestro/tools`
+ * (JSON Schema, stored configs, MCP).
+ */
+export interface AgentTool<INPUT = any, OUTPUT = unknown> {
+  /** Name the model calls the tool by: 1 to 64 characters of `A-Z a-z 0-9 _ -`. */
+  readonly name: string;
+  /** What the tool does and when to use it; the model reads this. */
+  readonly description?: string;
+  /** JSON Schema of the input object, sent to the model. */
+  readonly jsonSchema: JSONSchema7;
+  /**
+   * Validates the model's arguments (already parsed from JSON). Must not throw; failures are
+   * reported back to the model as an `INVALID_TOOL_ARGUMENTS` tool error.
+   */
+  parseInput(input: unknown): ToolParseResult<INPUT>;
+  /** Validates the tool's result, when the tool declares an output schema. */
+  parseOutput?(output: unknown): ToolParseResult<OUTPUT>;
+  /** Runs the tool. Throwing reports a `TOOL_EXECUTION_FAILED` tool error to the model. */
+  execute(input: INPUT, context: ToolExecutionContext): OUTPUT | PromiseLike<OUTPUT>;
+  /** Milliseconds before the call is abandoned with a `TOOL_TIMEOUT` tool error. No timeout when unset. */
+  readonly timeoutMs?: number;
+}
