@@ -9,7 +9,13 @@ import {
   type RunResult,
   type RunStream,
 } from "@flowmaestro/runtime";
-import { createRunId, createRunStream, type EventSink, normalizeInput, notify } from "@flowmaestro/runtime/kit";
+import {
+  createRunId,
+  createRunStream,
+  type EventSink,
+  normalizeInput,
+  notify,
+} from "@flowmaestro/runtime/kit";
 import { runLoop } from "./react-loop/run-loop.js";
 
 /** Options of {@link createLegacyRuntime}. */
@@ -25,7 +31,11 @@ export interface LegacyRuntimeOptions {
  */
 export function createLegacyRuntime(options: LegacyRuntimeOptions = {}): AgentRuntime {
   const providers = options.providers ?? defaultProviderRegistry;
-  const prepare = (definition: ResolvedAgentDefinition, input: AgentInput, runOptions: RunOptions | undefined) => ({
+  const prepare = (
+    definition: ResolvedAgentDefinition,
+    input: AgentInput,
+    runOptions: RunOptions | undefined,
+  ) => ({
     definition: applyOverrides(definition, runOptions?.overrides, { providers }),
     messages: normalizeInput(input),
     runId: runOptions?.runId ?? createRunId(),
@@ -45,7 +55,11 @@ export function createLegacyRuntime(options: LegacyRuntimeOptions = {}): AgentRu
     },
     stream(definition, input, runOptions): RunStream {
       const prepared = prepare(definition, input, runOptions);
-      return createRunStream(prepared.runId, (emit) => runLoop({ ...prepared, mode: "stream", emit }), runOptions?.onEvent);
+      return createRunStream(
+        prepared.runId,
+        (emit) => runLoop({ ...prepared, mode: "stream", emit }),
+        runOptions?.onEvent,
+      );
     },
   };
 }

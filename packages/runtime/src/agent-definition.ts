@@ -50,7 +50,9 @@ export type AgentInput = string | readonly ModelMessage[];
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 const toolSchema = z.looseObject({
-  name: z.string().regex(TOOL_NAME, { error: "a name of 1 to 64 characters from A-Z a-z 0-9 _ - (no spaces)" }),
+  name: z
+    .string()
+    .regex(TOOL_NAME, { error: "a name of 1 to 64 characters from A-Z a-z 0-9 _ - (no spaces)" }),
   description: z.string().optional(),
   jsonSchema: z.looseObject({}),
   parseInput: z.function(),
@@ -64,7 +66,9 @@ const definitionSchema = z.object({
   instructions: z.string().optional(),
   model: z.union([
     z.string().regex(/^[^/\s]+\/\S+$/, { error: 'a "provider/model" string such as "openai/gpt-4o"' }),
-    z.custom<ModelReference>(isLanguageModelV4, { error: "an AI SDK v4 language model (from an ai@7 provider)" }),
+    z.custom<ModelReference>(isLanguageModelV4, {
+      error: "an AI SDK v4 language model (from an ai@7 provider)",
+    }),
   ]),
   temperature: z.number().min(0).max(2).optional(),
   maxOutputTokens: z.number().int().positive().optional(),
@@ -98,7 +102,11 @@ export function resolveAgentDefinition(
     const seen = new Set<string>();
     tools.forEach((tool, index) => {
       if (tool && seen.has(tool.name)) {
-        issues.push({ field: `tools.${index}.name`, expected: "unique", received: JSON.stringify(tool.name) });
+        issues.push({
+          field: `tools.${index}.name`,
+          expected: "unique",
+          received: JSON.stringify(tool.name),
+        });
       }
       if (tool) seen.add(tool.name);
     });
@@ -138,5 +146,6 @@ export function applyOverrides(
 function checkProvider(model: ModelReference, field: string, providers: ProviderRegistry | undefined) {
   if (typeof model !== "string" || !providers) return;
   const { provider } = splitModelString(model);
-  if (!providers.has(provider)) throw new UnknownProviderError({ provider, availableProviders: providers.ids(), field });
+  if (!providers.has(provider))
+    throw new UnknownProviderError({ provider, availableProviders: providers.ids(), field });
 }

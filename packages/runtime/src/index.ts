@@ -35,5 +35,10 @@ export type {
   ToolCallRecord,
   ToolResultRecord,
 } from "./run-result.js";
-export type { AgentTool, ToolExecutionContext, ToolParseResult } from "./tools/agent-tool.js";
+export type {
+  AgentTool,
+  ProviderToolVariant,
+  ToolExecutionContext,
+  ToolParseResult,
+} from "./tools/agent-tool.js";
 export { type DefineToolOptions, defineTool } from "./tools/define-tool.js";

@@ -12,7 +12,14 @@ import type { ModelInfo } from "./models/model-reference.js";
 export type RunStatus = "completed" | "max_iterations" | "aborted" | "failed";
 
 /** Why a model call stopped, as the AI SDK reports it (`interrupted`: aborted). */
-export type FinishReason = "stop" | "length" | "content-filter" | "tool-calls" | "error" | "interrupted" | "other";
+export type FinishReason =
+  | "stop"
+  | "length"
+  | "content-filter"
+  | "tool-calls"
+  | "error"
+  | "interrupted"
+  | "other";
 
 /** Token counts. Providers that do not report a number count as 0. */
 export interface TokenUsage {

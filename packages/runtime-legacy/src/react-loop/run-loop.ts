@@ -48,27 +48,35 @@ interface PreparedTools {
   specs: LanguageModelV4FunctionTool[] | undefined;
 }
 
-/** Tools are prepared once per definition object, not per run or per step. */
-const preparedTools = new WeakMap<readonly AgentTool[], PreparedTools>();
+/** Tools are prepared once per definition object and provider, not per run or per step. */
+const preparedTools = new WeakMap<readonly AgentTool[], Map<string, PreparedTools>>();
 
-function prepareTools(tools: readonly AgentTool[]): PreparedTools {
-  let prepared = preparedTools.get(tools);
+function prepareTools(tools: readonly AgentTool[], provider: string): PreparedTools {
+  let byProvider = preparedTools.get(tools);
+  if (!byProvider) {
+    byProvider = new Map();
+    preparedTools.set(tools, byProvider);
+  }
+  let prepared = byProvider.get(provider);
   if (!prepared) {
     prepared = {
       map: new Map(tools.map((tool) => [tool.name, tool])),
-      specs:
-        tools.length === 0
-          ? undefined
-          : tools.map((tool) => ({
-              type: "function" as const,
-              name: tool.name,
-              ...(tool.description === undefined ? {} : { description: tool.description }),
-              inputSchema: tool.jsonSchema,
-            })),
+      specs: tools.length === 0 ? undefined : tools.map((tool) => toFunctionTool(tool, provider)),
     };
-    preparedTools.set(tools, prepared);
+    byProvider.set(provider, prepared);
   }
   return prepared;
+}
+
+function toFunctionTool(tool: AgentTool, provider: string): LanguageModelV4FunctionTool {
+  const variant = tool.forProvider?.(provider);
+  return {
+    type: "function",
+    name: tool.name,
+    ...(tool.description === undefined ? {} : { description: tool.description }),
+    inputSchema: variant?.jsonSchema ?? tool.jsonSchema,
+    ...(variant?.strict ? { strict: true } : {}),
+  };
 }
 
 /**
@@ -92,10 +100,13 @@ export async function runLoop(input: LoopInput): Promise<RunResult> {
   try {
     model = await resolveModel(definition.model, input.providers);
   } catch (error) {
-    return recorder.finish("failed", toModelError(error, { provider: "unknown", modelId: String(definition.model) }));
+    return recorder.finish(
+      "failed",
+      toModelError(error, { provider: "unknown", modelId: String(definition.model) }),
+    );
   }
   const modelInfo = { provider: model.provider, modelId: model.modelId };
-  const tools = prepareTools(definition.tools);
+  const tools = prepareTools(definition.tools, model.provider);
   // The provider prompt grows by appending each step's messages, never by re-converting history.
   const prompt: LanguageModelV4Message[] = [];
   if (definition.instructions) prompt.push({ role: "system", content: definition.instructions });
@@ -104,14 +115,18 @@ export async function runLoop(input: LoopInput): Promise<RunResult> {
   for (let iteration = 0; iteration < definition.maxIterations; iteration++) {
     const before = recorder.messages.length;
     const step = await runStep({ ...input, model, modelInfo, tools, prompt, recorder });
-    if (step.kind === "aborted") return recorder.finish("aborted", new AbortedError({ reason: signal?.reason }));
+    if (step.kind === "aborted")
+      return recorder.finish("aborted", new AbortedError({ reason: signal?.reason }));
     if (step.kind === "failed") return recorder.finish("failed", step.error);
     if (step.toolCallCount === 0) return recorder.finish("completed");
     for (let index = before; index < recorder.messages.length; index++) {
       prompt.push(toModelMessage(recorder.messages[index] as ModelMessage));
     }
   }
-  return recorder.finish("max_iterations", new MaxIterationsError({ maxIterations: definition.maxIterations }));
+  return recorder.finish(
+    "max_iterations",
+    new MaxIterationsError({ maxIterations: definition.maxIterations }),
+  );
 }
 
 type StepOutcome =
@@ -144,7 +159,14 @@ async function runStep(step: StepInput): Promise<StepOutcome> {
   const early: ToolResultRecord[] = [];
   const running: Promise<void>[] = [];
   let toolCallCount = 0;
-  const scope = { tools: tools.map, runId: step.runId, agentId: definition.id, signal, messages: recorder.messages };
+  const scope = {
+    tools: tools.map,
+    runId: step.runId,
+    agentId: definition.id,
+    signal,
+    messages: recorder.messages,
+    provider: step.modelInfo.provider,
+  };
   const onToolCall = (toolCallId: string, toolName: string, rawInput: unknown) => {
     toolCallCount++;
     const parsed = parseToolArguments(toolName, rawInput);

@@ -19,7 +19,8 @@ export function toModelPrompt(messages: readonly ModelMessage[]): LanguageModelV
 
 /** Converts one message; see {@link toModelPrompt}. */
 export function toModelMessage(message: ModelMessage): LanguageModelV4Message {
-  const providerOptions = message.providerOptions === undefined ? {} : { providerOptions: message.providerOptions };
+  const providerOptions =
+    message.providerOptions === undefined ? {} : { providerOptions: message.providerOptions };
   switch (message.role) {
     case "system":
       return { role: "system", content: message.content, ...providerOptions };
@@ -49,7 +50,12 @@ export function toModelMessage(message: ModelMessage): LanguageModelV4Message {
 function toContentPart(part: AnyPart): unknown {
   if (part.type === "image") {
     const { image, mediaType, type: _type, ...rest } = part;
-    return { ...rest, type: "file", mediaType: (mediaType as string | undefined) ?? "image/*", data: toFileData(image) };
+    return {
+      ...rest,
+      type: "file",
+      mediaType: (mediaType as string | undefined) ?? "image/*",
+      data: toFileData(image),
+    };
   }
   if (part.type === "file") {
     return { ...part, data: toFileData(part.data) } satisfies Partial<LanguageModelV4FilePart>;

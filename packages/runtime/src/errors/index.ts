@@ -1,5 +1,10 @@
 export { AbortedError } from "./aborted-error.js";
-export { AgentSdkError, type AgentSdkErrorCode, type AgentSdkErrorOptions, type ErrorCategory } from "./agent-sdk-error.js";
+export {
+  AgentSdkError,
+  type AgentSdkErrorCode,
+  type AgentSdkErrorOptions,
+  type ErrorCategory,
+} from "./agent-sdk-error.js";
 export { CassetteMissError } from "./cassette-miss-error.js";
 export { InvalidDefinitionError, type ValidationIssue } from "./invalid-definition-error.js";
 export { InvalidInputError } from "./invalid-input-error.js";

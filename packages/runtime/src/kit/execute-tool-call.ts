@@ -23,6 +23,8 @@ export interface ToolCallScope {
   readonly agentId: string;
   readonly signal: AbortSignal | undefined;
   readonly messages: readonly ModelMessage[];
+  /** Provider id of the model that made the call; selects the tool's provider variant. */
+  readonly provider?: string;
 }
 
 const NEVER_ABORTED = new AbortController().signal;
@@ -31,7 +33,10 @@ const NEVER_ABORTED = new AbortController().signal;
  * Parses a tool call's raw arguments. The AI SDK spec carries them as a JSON string; an empty
  * string means "no arguments". Returns the parsed value or an `INVALID_TOOL_ARGUMENTS` error.
  */
-export function parseToolArguments(toolName: string, raw: unknown): { input: unknown; error?: AgentSdkError } {
+export function parseToolArguments(
+  toolName: string,
+  raw: unknown,
+): { input: unknown; error?: AgentSdkError } {
   if (typeof raw !== "string") return { input: raw };
   if (raw.trim() === "") return { input: {} };
   try {
@@ -53,12 +58,22 @@ export function parseToolArguments(toolName: string, raw: unknown): { input: unk
  * and the tool's timeout, validate the output. Never throws: every failure becomes the `error`
  * of the returned record, ready to be sent back to the model.
  */
-export async function executeToolCall(call: IncomingToolCall, scope: ToolCallScope): Promise<ToolResultRecord> {
+export async function executeToolCall(
+  call: IncomingToolCall,
+  scope: ToolCallScope,
+): Promise<ToolResultRecord> {
   const { toolCallId, toolName } = call;
-  const fail = (error: AgentSdkError): ToolResultRecord => ({ toolCallId, toolName, input: call.input, error, isError: true });
+  const fail = (error: AgentSdkError): ToolResultRecord => ({
+    toolCallId,
+    toolName,
+    input: call.input,
+    error,
+    isError: true,
+  });
   const tool = scope.tools.get(toolName);
   if (!tool) return fail(new UnknownToolError({ toolName, availableTools: [...scope.tools.keys()] }));
-  const parsed = tool.parseInput(call.input);
+  const variant = scope.provider === undefined ? undefined : tool.forProvider?.(scope.provider);
+  const parsed = tool.parseInput(variant?.mapArguments ? variant.mapArguments(call.input) : call.input);
   if (!parsed.success) return fail(new InvalidToolArgumentsError({ toolName, issues: parsed.issues }));
   let output: unknown;
   try {
@@ -75,7 +90,12 @@ export async function executeToolCall(call: IncomingToolCall, scope: ToolCallSco
   return { toolCallId, toolName, input: call.input, output, isError: false };
 }
 
-function runWithLimits(tool: AgentTool, input: unknown, toolCallId: string, scope: ToolCallScope): Promise<unknown> {
+function runWithLimits(
+  tool: AgentTool,
+  input: unknown,
+  toolCallId: string,
+  scope: ToolCallScope,
+): Promise<unknown> {
   const timeoutMs = tool.timeoutMs;
   const base = { toolCallId, runId: scope.runId, agentId: scope.agentId, messages: scope.messages };
   if (timeoutMs === undefined) {
@@ -94,19 +114,21 @@ function runWithLimits(tool: AgentTool, input: unknown, toolCallId: string, scop
       controller.abort(error);
     }, timeoutMs);
   });
-  return Promise.race([Promise.resolve(tool.execute(input, { ...base, signal: controller.signal })), timeout]).finally(
-    () => {
-      clearTimeout(timer);
-      scope.signal?.removeEventListener("abort", onAbort);
-    },
-  );
+  return Promise.race([
+    Promise.resolve(tool.execute(input, { ...base, signal: controller.signal })),
+    timeout,
+  ]).finally(() => {
+    clearTimeout(timer);
+    scope.signal?.removeEventListener("abort", onAbort);
+  });
 }
 
 /** How a tool result is shown to the model in the conversation history. */
 export function toToolResultOutput(
   record: ToolResultRecord,
 ): { type: "text"; value: string } | { type: "json"; value: any } | { type: "error-text"; value: string } {
-  if (record.isError) return { type: "error-text", value: redactSecrets(record.error?.message ?? "Tool failed.") };
+  if (record.isError)
+    return { type: "error-text", value: redactSecrets(record.error?.message ?? "Tool failed.") };
   if (typeof record.output === "string") return { type: "text", value: record.output };
   return { type: "json", value: toJsonValue(record.output) };
 }

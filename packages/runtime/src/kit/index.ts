@@ -3,11 +3,17 @@
  * tool errors and messages identical. Hosts do not need this entry point.
  * @packageDocumentation
  */
-export { executeToolCall, type IncomingToolCall, parseToolArguments, type ToolCallScope, toToolResultOutput } from "./execute-tool-call.js";
+export {
+  executeToolCall,
+  type IncomingToolCall,
+  parseToolArguments,
+  type ToolCallScope,
+  toToolResultOutput,
+} from "./execute-tool-call.js";
 export { normalizeInput } from "./normalize-input.js";
 export { redactSecrets } from "./redact-secrets.js";
+export { resolveModel } from "./resolve-model.js";
 export { createRunId, RunRecorder } from "./run-recorder.js";
 export { createRunStream, type EventSink, notify } from "./run-stream.js";
 export { isAbort, toModelError } from "./to-model-error.js";
 export { addUsage, EMPTY_USAGE, fromModelUsage } from "./usage.js";
-export { resolveModel } from "./resolve-model.js";

@@ -10,11 +10,15 @@ const ROLES = new Set(["system", "user", "assistant", "tool"]);
  */
 export function normalizeInput(input: AgentInput): ModelMessage[] {
   if (typeof input === "string") {
-    if (input.length === 0) throw new InvalidInputError({ field: "input", expected: "a non-empty string or a list of messages" });
+    if (input.length === 0)
+      throw new InvalidInputError({ field: "input", expected: "a non-empty string or a list of messages" });
     return [{ role: "user", content: input }];
   }
   if (!Array.isArray(input) || input.length === 0) {
-    throw new InvalidInputError({ field: "input", expected: "a non-empty string or a non-empty list of messages" });
+    throw new InvalidInputError({
+      field: "input",
+      expected: "a non-empty string or a non-empty list of messages",
+    });
   }
   input.forEach((message: unknown, index) => {
     if (typeof message !== "object" || message === null) {
@@ -22,7 +26,10 @@ export function normalizeInput(input: AgentInput): ModelMessage[] {
     }
     const { role, content } = message as { role?: unknown; content?: unknown };
     if (typeof role !== "string" || !ROLES.has(role)) {
-      throw new InvalidInputError({ field: `input.${index}.role`, expected: 'one of "system", "user", "assistant", "tool"' });
+      throw new InvalidInputError({
+        field: `input.${index}.role`,
+        expected: 'one of "system", "user", "assistant", "tool"',
+      });
     }
     const stringAllowed = role !== "tool";
     if (!(Array.isArray(content) || (stringAllowed && typeof content === "string"))) {
@@ -33,8 +40,15 @@ export function normalizeInput(input: AgentInput): ModelMessage[] {
     }
     if (Array.isArray(content)) {
       content.forEach((part: unknown, partIndex) => {
-        if (typeof part !== "object" || part === null || typeof (part as { type?: unknown }).type !== "string") {
-          throw new InvalidInputError({ field: `input.${index}.content.${partIndex}.type`, expected: "a part with a string `type`" });
+        if (
+          typeof part !== "object" ||
+          part === null ||
+          typeof (part as { type?: unknown }).type !== "string"
+        ) {
+          throw new InvalidInputError({
+            field: `input.${index}.content.${partIndex}.type`,
+            expected: "a part with a string `type`",
+          });
         }
       });
     }

@@ -1,7 +1,15 @@
 import type { AssistantContent, ModelMessage, ToolContent } from "ai";
 import type { AgentSdkError } from "../errors/agent-sdk-error.js";
 import type { ModelInfo } from "../models/model-reference.js";
-import type { FinishReason, RunResult, RunStatus, StepResult, TokenUsage, ToolCallRecord, ToolResultRecord } from "../run-result.js";
+import type {
+  FinishReason,
+  RunResult,
+  RunStatus,
+  StepResult,
+  TokenUsage,
+  ToolCallRecord,
+  ToolResultRecord,
+} from "../run-result.js";
 import { toToolResultOutput } from "./execute-tool-call.js";
 import type { EventSink } from "./run-stream.js";
 import { addUsage, EMPTY_USAGE } from "./usage.js";
@@ -91,7 +99,12 @@ export class RunRecorder {
     step.results.set(record.toolCallId, record);
     const emit = this.options.emit;
     if (!emit) return;
-    const base = { runId: this.options.runId, step: step.index, toolCallId: record.toolCallId, toolName: record.toolName };
+    const base = {
+      runId: this.options.runId,
+      step: step.index,
+      toolCallId: record.toolCallId,
+      toolName: record.toolName,
+    };
     if (record.isError) emit({ type: "tool-error", ...base, error: record.error as AgentSdkError });
     else emit({ type: "tool-result", ...base, output: record.output });
   }
@@ -120,7 +133,14 @@ export class RunRecorder {
     this.steps.push(result);
     this.usage = addUsage(this.usage, usage);
     this.appendMessages(step.text, toolResults);
-    this.options.emit?.({ type: "step-end", runId: this.options.runId, step: step.index, finishReason, usage, text: step.text });
+    this.options.emit?.({
+      type: "step-end",
+      runId: this.options.runId,
+      step: step.index,
+      finishReason,
+      usage,
+      text: step.text,
+    });
     return result;
   }
 
@@ -135,12 +155,14 @@ export class RunRecorder {
       text: last?.text ?? "",
       steps: this.steps,
       usage: this.usage,
-      finishReason: status === "aborted" ? "interrupted" : (last?.finishReason ?? (error ? "error" : "other")),
+      finishReason:
+        status === "aborted" ? "interrupted" : (last?.finishReason ?? (error ? "error" : "other")),
       messages: this.newMessages,
       ...(error === undefined ? {} : { error }),
     };
     this.finished = result;
-    if (status === "failed" && error) this.options.emit?.({ type: "error", runId: this.options.runId, error });
+    if (status === "failed" && error)
+      this.options.emit?.({ type: "error", runId: this.options.runId, error });
     this.options.emit?.({ type: "run-end", runId: this.options.runId, result });
     return result;
   }
@@ -149,7 +171,12 @@ export class RunRecorder {
     const content: Exclude<AssistantContent, string> = [];
     if (text.length > 0) content.push({ type: "text", text });
     for (const record of toolResults) {
-      content.push({ type: "tool-call", toolCallId: record.toolCallId, toolName: record.toolName, input: record.input });
+      content.push({
+        type: "tool-call",
+        toolCallId: record.toolCallId,
+        toolName: record.toolName,
+        input: record.input,
+      });
     }
     if (content.length === 0) return;
     this.push({ role: "assistant", content });

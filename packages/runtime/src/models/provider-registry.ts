@@ -33,7 +33,8 @@ export interface OpenAICompatibleProviderOptions {
 /** @internal Loads an optional peer package, turning "not found" into an actionable error. */
 export type PackageImporter = (packageName: string) => Promise<Record<string, unknown>>;
 
-const importPackage: PackageImporter = (packageName) => import(packageName) as Promise<Record<string, unknown>>;
+const importPackage: PackageImporter = (packageName) =>
+  import(packageName) as Promise<Record<string, unknown>>;
 
 /** @internal Exposed for tests that simulate a missing peer. */
 export async function loadProviderPackage(
@@ -57,7 +58,10 @@ function fromPackage(provider: string, packageName: string, exportName: string, 
     const module = await loadProviderPackage(provider, packageName, importer);
     const create = module[exportName] as ((id: string) => LanguageModelV4) | undefined;
     if (typeof create !== "function") {
-      throw new ProviderNotInstalledError({ provider, packageName: `${packageName}@latest (export ${exportName} missing)` });
+      throw new ProviderNotInstalledError({
+        provider,
+        packageName: `${packageName}@latest (export ${exportName} missing)`,
+      });
     }
     return create(modelId);
   };
@@ -70,7 +74,9 @@ function fromPackage(provider: string, packageName: string, exportName: string, 
 export function createOpenAICompatibleProvider(options: OpenAICompatibleProviderOptions): ProviderFactory {
   return async (modelId) => {
     const module = await loadProviderPackage(options.name, "@ai-sdk/openai-compatible");
-    const create = module.createOpenAICompatible as (settings: Record<string, unknown>) => (id: string) => LanguageModelV4;
+    const create = module.createOpenAICompatible as (
+      settings: Record<string, unknown>,
+    ) => (id: string) => LanguageModelV4;
     return create({
       name: options.name,
       baseURL: options.baseURL,

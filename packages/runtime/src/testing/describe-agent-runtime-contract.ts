@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { AgentRuntime } from "../agent-runtime.js";
-import { type Agent, createAgent, type CreateAgentOptions } from "../create-agent.js";
+import { type Agent, type CreateAgentOptions, createAgent } from "../create-agent.js";
 import { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { AgentEvent } from "../events/agent-event.js";
@@ -109,7 +109,9 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
       expect(result.finishReason).toBe("stop");
       expect(result.error).toBeUndefined();
       expect(result.runId).toEqual(expect.any(String));
-      expect(result.messages).toEqual([{ role: "assistant", content: [{ type: "text", text: "Hello, world." }] }]);
+      expect(result.messages).toEqual([
+        { role: "assistant", content: [{ type: "text", text: "Hello, world." }] },
+      ]);
       expect(model.calls).toHaveLength(1);
       const call = model.calls[0]!.options;
       expect(call.temperature).toBe(0.3);
@@ -142,7 +144,11 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
       expect(result.steps[0]!.toolCalls).toEqual([
         { toolCallId: expect.any(String), toolName: "get_weather", input: { city: "Paris" } },
       ]);
-      expect(result.steps[0]!.toolResults[0]).toMatchObject({ toolName: "get_weather", output: { city: "Paris", celsius: 21 }, isError: false });
+      expect(result.steps[0]!.toolResults[0]).toMatchObject({
+        toolName: "get_weather",
+        output: { city: "Paris", celsius: 21 },
+        isError: false,
+      });
       expect(model.calls[0]!.options.tools?.map((t) => t.name)).toEqual(["get_weather"]);
       expect(JSON.stringify(model.calls[1]!.options.prompt)).toContain('"celsius":21');
       model.assertAllTurnsUsed();
@@ -200,7 +206,16 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
     });
 
     const toolCases: Array<[string, (spec: Parameters<ToolFactory>[0]) => AgentTool]> = [
-      ["zod", (spec) => defineTool({ name: spec.name, description: spec.description, inputSchema: spec.zodSchema, execute: spec.execute })],
+      [
+        "zod",
+        (spec) =>
+          defineTool({
+            name: spec.name,
+            description: spec.description,
+            inputSchema: spec.zodSchema,
+            execute: spec.execute,
+          }),
+      ],
       ...Object.entries(options.toolFactories ?? {}),
     ];
     for (const [kind, makeTool] of toolCases) {
@@ -268,9 +283,12 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
           throw new Error("database is down");
         },
       });
-      const { agent, model } = await agentWith([{ toolCalls: [{ toolName: "broken", input: {} }] }, { text: "It failed." }], {
-        tools: [broken],
-      });
+      const { agent, model } = await agentWith(
+        [{ toolCalls: [{ toolName: "broken", input: {} }] }, { text: "It failed." }],
+        {
+          tools: [broken],
+        },
+      );
       const result = await agent.execute("Try");
       expect(result.status).toBe("completed");
       const failure = result.steps[0]!.toolResults[0]!;
@@ -281,9 +299,12 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
     });
 
     test("unknown tool", async () => {
-      const { agent, model } = await agentWith([{ toolCalls: [{ toolName: "fly", input: {} }] }, { text: "Cannot fly." }], {
-        tools: [addTool],
-      });
+      const { agent, model } = await agentWith(
+        [{ toolCalls: [{ toolName: "fly", input: {} }] }, { text: "Cannot fly." }],
+        {
+          tools: [addTool],
+        },
+      );
       const result = await agent.execute("Fly");
       expect(result.status).toBe("completed");
       const failure = result.steps[0]!.toolResults[0]!;
@@ -298,11 +319,16 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
         inputSchema: z.object({}),
         timeoutMs: 30,
         execute: (_input, context) =>
-          new Promise((_, reject) => context.signal.addEventListener("abort", () => reject(new Error("stopped")))),
+          new Promise((_, reject) =>
+            context.signal.addEventListener("abort", () => reject(new Error("stopped"))),
+          ),
       });
-      const { agent } = await agentWith([{ toolCalls: [{ toolName: "hang", input: {} }] }, { text: "Timed out." }], {
-        tools: [hang],
-      });
+      const { agent } = await agentWith(
+        [{ toolCalls: [{ toolName: "hang", input: {} }] }, { text: "Timed out." }],
+        {
+          tools: [hang],
+        },
+      );
       const result = await agent.execute("Wait");
       expect(result.status).toBe("completed");
       expect(result.steps[0]!.toolResults[0]!.error?.code).toBe("TOOL_TIMEOUT");
@@ -333,7 +359,8 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
       const events: AgentEvent[] = [];
       for await (const event of stream) {
         events.push(event);
-        if (event.type === "text-delta" && events.filter((e) => e.type === "text-delta").length === 2) controller.abort();
+        if (event.type === "text-delta" && events.filter((e) => e.type === "text-delta").length === 2)
+          controller.abort();
       }
       const result = await stream.result;
       expect(result.status).toBe("aborted");
@@ -359,7 +386,13 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
     test("event order", async () => {
       const { agent } = await agentWith(
         [
-          { text: ["Let me ", "add."], toolCalls: [{ toolName: "add", input: { a: 1, b: 2 } }, { toolName: "add", input: { a: 5, b: 5 } }] },
+          {
+            text: ["Let me ", "add."],
+            toolCalls: [
+              { toolName: "add", input: { a: 1, b: 2 } },
+              { toolName: "add", input: { a: 5, b: 5 } },
+            ],
+          },
           { text: ["Sum ", "is 3 and 10."] },
         ],
         { tools: [addTool] },
@@ -394,7 +427,10 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
       for (const mode of ["execute", "stream"] as const) {
         const { agent } = await agentWith(
           [
-            { toolCalls: [{ toolName: "add", input: { a: 1, b: 2 } }], usage: { inputTokens: 3, outputTokens: 4 } },
+            {
+              toolCalls: [{ toolName: "add", input: { a: 1, b: 2 } }],
+              usage: { inputTokens: 3, outputTokens: 4 },
+            },
             { text: "3", usage: { inputTokens: 5, outputTokens: 6 } },
           ],
           { tools: [addTool] },
@@ -407,7 +443,13 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
 
     test("execute and stream agree", async () => {
       const script = (): ScriptedTurn[] => [
-        { text: "Adding. ", toolCalls: [{ toolName: "add", input: { a: 2, b: 2 } }, { toolName: "nope", input: {} }] },
+        {
+          text: "Adding. ",
+          toolCalls: [
+            { toolName: "add", input: { a: 2, b: 2 } },
+            { toolName: "nope", input: {} },
+          ],
+        },
         { text: ["Four", "."] },
       ];
       const a = await agentWith(script(), { tools: [addTool] });
@@ -418,7 +460,10 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
     });
 
     test("model error", async () => {
-      const failure = Object.assign(new Error("Bad request: unsupported parameter"), { statusCode: 400, isRetryable: false });
+      const failure = Object.assign(new Error("Bad request: unsupported parameter"), {
+        statusCode: 400,
+        isRetryable: false,
+      });
       for (const mode of ["execute", "stream"] as const) {
         const { agent } = await agentWith([{ error: failure }]);
         const events: AgentEvent[] = [];
@@ -440,7 +485,11 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
 
     test("continue a conversation", async () => {
       const { agent, model } = await agentWith(
-        [{ toolCalls: [{ toolName: "add", input: { a: 40, b: 2 } }] }, { text: "42" }, { text: "You asked about 40 + 2." }],
+        [
+          { toolCalls: [{ toolName: "add", input: { a: 40, b: 2 } }] },
+          { text: "42" },
+          { text: "You asked about 40 + 2." },
+        ],
         { tools: [addTool] },
       );
       const first = await agent.execute("What is 40 + 2?");
@@ -450,15 +499,21 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
       const prompt = JSON.stringify(model.calls[2]!.options.prompt);
       expect(prompt).toContain('"sum":42');
       expect(prompt).toContain("What did I ask?");
-      expect(second.messages).toEqual([{ role: "assistant", content: [{ type: "text", text: "You asked about 40 + 2." }] }]);
+      expect(second.messages).toEqual([
+        { role: "assistant", content: [{ type: "text", text: "You asked about 40 + 2." }] },
+      ]);
     });
 
     test("invalid input", async () => {
       const { agent } = await agentWith([]);
       await expect(agent.execute("")).rejects.toSatisfy(InvalidInputError.isInstance);
-      await expect(agent.execute([{ role: "wizard", content: "x" } as never])).rejects.toThrow(/input\.0\.role/);
+      await expect(agent.execute([{ role: "wizard", content: "x" } as never])).rejects.toThrow(
+        /input\.0\.role/,
+      );
       expect(() => agent.stream([] as never)).toThrow(/input/);
-      await expect(agent.execute("x", { overrides: { maxIterations: 0 } })).rejects.toThrow(/overrides\.maxIterations/);
+      await expect(agent.execute("x", { overrides: { maxIterations: 0 } })).rejects.toThrow(
+        /overrides\.maxIterations/,
+      );
     });
 
     test("onEvent callback", async () => {

@@ -41,7 +41,10 @@ export interface ScriptedTurnSpec {
 /** A scripted turn, or a function that builds one from the request. */
 export type ScriptedTurn =
   | ScriptedTurnSpec
-  | ((call: LanguageModelV4CallOptions, callIndex: number) => ScriptedTurnSpec | PromiseLike<ScriptedTurnSpec>);
+  | ((
+      call: LanguageModelV4CallOptions,
+      callIndex: number,
+    ) => ScriptedTurnSpec | PromiseLike<ScriptedTurnSpec>);
 
 /** Options of {@link createScriptedModel}. */
 export interface ScriptedModelOptions {
@@ -196,7 +199,11 @@ function usageOf(spec: ScriptedTurnSpec): LanguageModelV4Usage {
   };
 }
 
-function streamParts(spec: ScriptedTurnSpec, turnIndex: number, modelId: string): LanguageModelV4StreamPart[] {
+function streamParts(
+  spec: ScriptedTurnSpec,
+  turnIndex: number,
+  modelId: string,
+): LanguageModelV4StreamPart[] {
   const parts: LanguageModelV4StreamPart[] = [
     { type: "stream-start", warnings: [] },
     { type: "response-metadata", id: `response_${turnIndex}`, modelId, timestamp: new Date(0) },

@@ -18,6 +18,19 @@ export interface ToolExecutionContext {
   readonly messages: readonly ModelMessage[];
 }
 
+/** A provider-specific view of a tool's input schema; see {@link AgentTool.forProvider}. */
+export interface ProviderToolVariant {
+  /** The schema to send to this provider instead of {@link AgentTool.jsonSchema}. */
+  readonly jsonSchema: JSONSchema7;
+  /** Ask the provider to enforce the schema exactly (OpenAI strict mode). */
+  readonly strict?: boolean;
+  /**
+   * Maps the arguments the provider sent back to the shape of the original schema before
+   * validation (e.g. `null` for an optional field that strict mode made nullable becomes absent).
+   */
+  mapArguments?(input: unknown): unknown;
+}
+
 /**
  * A tool as every runtime sees it: a name, a JSON Schema to show the model, a validator and an
  * `execute` function. Build one with {@link defineTool} (Zod) or with `@flowmaestro/tools`
@@ -41,4 +54,10 @@ export interface AgentTool<INPUT = any, OUTPUT = unknown> {
   execute(input: INPUT, context: ToolExecutionContext): OUTPUT | PromiseLike<OUTPUT>;
   /** Milliseconds before the call is abandoned with a `TOOL_TIMEOUT` tool error. No timeout when unset. */
   readonly timeoutMs?: number;
+  /**
+   * Optional: the schema to use for one provider (e.g. `openai.responses`, `google.generative-ai`),
+   * when that provider cannot take {@link jsonSchema} as it is. Runtimes call it with the model's
+   * `provider` id and fall back to `jsonSchema` when it returns `undefined`.
+   */
+  forProvider?(provider: string): ProviderToolVariant | undefined;
 }

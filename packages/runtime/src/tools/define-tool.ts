@@ -47,7 +47,12 @@ export function defineTool<INPUT extends z.ZodType, OUTPUT extends z.ZodType | u
   } catch (cause) {
     throw new InvalidDefinitionError({
       subject: "tool",
-      issues: [{ field: `${options.name}.inputSchema`, expected: "a Zod schema that can be expressed as JSON Schema" }],
+      issues: [
+        {
+          field: `${options.name}.inputSchema`,
+          expected: "a Zod schema that can be expressed as JSON Schema",
+        },
+      ],
       cause,
     });
   }

@@ -2,7 +2,10 @@ import type { z } from "zod";
 import type { ValidationIssue } from "../errors/invalid-definition-error.js";
 
 /** @internal Turns Zod issues into field/expected pairs that read well in an error message. */
-export function zodIssuesToValidationIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): ValidationIssue[] {
+export function zodIssuesToValidationIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix = "",
+): ValidationIssue[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join(".");
     const field = prefix && path ? `${prefix}.${path}` : prefix || path || "(root)";
@@ -10,7 +13,11 @@ export function zodIssuesToValidationIssues(issues: readonly z.core.$ZodIssue[],
   });
 }
 
+/** Zod's built-in messages; anything else was written by a schema author and is kept as is. */
+const DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized)/;
+
 function describeIssue(issue: z.core.$ZodIssue): { expected: string; received?: string } {
+  if (!DEFAULT_MESSAGE.test(issue.message)) return { expected: issue.message };
   switch (issue.code) {
     case "invalid_type":
       return {
