@@ -2,6 +2,7 @@ import type { ModelMessage } from "ai";
 import { z } from "zod";
 import { InvalidDefinitionError, type ValidationIssue } from "./errors/invalid-definition-error.js";
 import { UnknownProviderError } from "./errors/unknown-provider-error.js";
+import type { ModelRetryOptions } from "./kit/fallback-model.js";
 import { isLanguageModelV4, type ModelReference } from "./models/model-reference.js";
 import { type ProviderRegistry, splitModelString } from "./models/provider-registry.js";
 import type { AgentTool } from "./tools/agent-tool.js";
@@ -21,8 +22,14 @@ export interface AgentDefinition {
   name: string;
   /** System instructions. */
   instructions?: string;
-  /** The model: an AI SDK model instance or a `"provider/model"` string. */
-  model: ModelReference;
+  /**
+   * The model: an AI SDK model instance or a `"provider/model"` string, or a list of them to fall
+   * back through in order when a model keeps failing with a retryable error (429, 5xx, timeout,
+   * network). A non-retryable error (400, auth) fails the run at once.
+   */
+  model: ModelReference | readonly ModelReference[];
+  /** How model calls are retried (per model) before falling back. Defaults: 2 retries from 500 ms. */
+  retry?: ModelRetryOptions;
   /** Sampling temperature, 0 to 2. Provider default when unset. */
   temperature?: number;
   /** Cap on output tokens per model call. Provider default when unset. */
@@ -60,16 +67,25 @@ const toolSchema = z.looseObject({
   timeoutMs: z.number().int().positive().optional(),
 });
 
+const modelReferenceSchema = z.union([
+  z.string().regex(/^[^/\s]+\/\S+$/, { error: 'a "provider/model" string such as "openai/gpt-4o"' }),
+  z.custom<ModelReference>(isLanguageModelV4, {
+    error: "an AI SDK v4 language model (from an ai@7 provider)",
+  }),
+]);
+
 const definitionSchema = z.object({
   id: z.string().min(1).max(200).optional(),
   name: z.string().min(1).max(200),
   instructions: z.string().optional(),
-  model: z.union([
-    z.string().regex(/^[^/\s]+\/\S+$/, { error: 'a "provider/model" string such as "openai/gpt-4o"' }),
-    z.custom<ModelReference>(isLanguageModelV4, {
-      error: "an AI SDK v4 language model (from an ai@7 provider)",
-    }),
-  ]),
+  model: z.union([modelReferenceSchema, z.array(modelReferenceSchema).min(1).max(10)]),
+  retry: z
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(10).optional(),
+      initialDelayMs: z.number().min(0).max(60_000).optional(),
+      maxDelayMs: z.number().min(0).max(600_000).optional(),
+    })
+    .optional(),
   temperature: z.number().min(0).max(2).optional(),
   maxOutputTokens: z.number().int().positive().optional(),
   maxIterations: z.number().int().min(1).max(10_000).optional(),
@@ -78,11 +94,21 @@ const definitionSchema = z.object({
 
 /** Per-call overrides of definition fields. */
 export type AgentOverrides = Partial<
-  Pick<AgentDefinition, "instructions" | "model" | "temperature" | "maxOutputTokens" | "maxIterations">
+  Pick<
+    AgentDefinition,
+    "instructions" | "model" | "temperature" | "maxOutputTokens" | "maxIterations" | "retry"
+  >
 >;
 
 const overridesSchema = definitionSchema
-  .pick({ instructions: true, model: true, temperature: true, maxOutputTokens: true, maxIterations: true })
+  .pick({
+    instructions: true,
+    model: true,
+    temperature: true,
+    maxOutputTokens: true,
+    maxIterations: true,
+    retry: true,
+  })
   .partial()
   .strict();
 
@@ -143,7 +169,15 @@ export function applyOverrides(
   return merged;
 }
 
-function checkProvider(model: ModelReference, field: string, providers: ProviderRegistry | undefined) {
+function checkProvider(
+  model: ModelReference | readonly ModelReference[],
+  field: string,
+  providers: ProviderRegistry | undefined,
+) {
+  if (Array.isArray(model)) {
+    model.forEach((entry: ModelReference, index) => checkProvider(entry, `${field}.${index}`, providers));
+    return;
+  }
   if (typeof model !== "string" || !providers) return;
   const { provider } = splitModelString(model);
   if (!providers.has(provider))

@@ -16,6 +16,7 @@ export type { AgentRuntime, RunOptions, RunStream } from "./agent-runtime.js";
 export { type Agent, type CreateAgentOptions, createAgent } from "./create-agent.js";
 export * from "./errors/index.js";
 export type * from "./events/agent-event.js";
+export type { ModelRetryOptions } from "./kit/fallback-model.js";
 export type { ModelInfo, ModelReference } from "./models/model-reference.js";
 export {
   BUILT_IN_PROVIDERS,

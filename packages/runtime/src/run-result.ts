@@ -54,6 +54,7 @@ export interface ToolResultRecord {
 export interface StepResult {
   /** Counts from 0. */
   readonly index: number;
+  /** The model that answered (after any retries and fallbacks). */
   readonly model: ModelInfo;
   readonly text: string;
   readonly toolCalls: readonly ToolCallRecord[];

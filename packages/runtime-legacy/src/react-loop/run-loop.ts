@@ -1,5 +1,4 @@
 import type {
-  LanguageModelV4,
   LanguageModelV4CallOptions,
   LanguageModelV4FunctionTool,
   LanguageModelV4Message,
@@ -11,6 +10,7 @@ import {
   type AgentTool,
   type FinishReason,
   MaxIterationsError,
+  type ModelReference,
   type ProviderRegistry,
   type ResolvedAgentDefinition,
   type RunResult,
@@ -18,14 +18,16 @@ import {
   type ToolResultRecord,
 } from "@flowmaestro/runtime";
 import {
+  createRunModel,
   EMPTY_USAGE,
   type EventSink,
   executeToolCall,
+  type FallbackModel,
   fromModelUsage,
   isAbort,
+  modelInfoOf,
   parseToolArguments,
   RunRecorder,
-  resolveModel,
   toModelError,
 } from "@flowmaestro/runtime/kit";
 import type { ModelMessage } from "ai";
@@ -96,17 +98,17 @@ export async function runLoop(input: LoopInput): Promise<RunResult> {
   recorder.start();
   if (signal?.aborted) return recorder.finish("aborted", new AbortedError({ reason: signal.reason }));
 
-  let model: LanguageModelV4;
-  try {
-    model = await resolveModel(definition.model, input.providers);
-  } catch (error) {
-    return recorder.finish(
-      "failed",
-      toModelError(error, { provider: "unknown", modelId: String(definition.model) }),
-    );
-  }
+  const primaryProvider = modelInfoOf(
+    (Array.isArray(definition.model) ? definition.model[0] : definition.model) as ModelReference,
+  ).provider;
+  const model = createRunModel(definition.model, input.providers, definition.retry, (candidate, callOptions) =>
+    // A fallback model of another provider gets the tool schemas shaped for its provider.
+    candidate.provider === primaryProvider || !callOptions.tools
+      ? callOptions
+      : { ...callOptions, tools: prepareTools(definition.tools, candidate.provider).specs },
+  );
   const modelInfo = { provider: model.provider, modelId: model.modelId };
-  const tools = prepareTools(definition.tools, model.provider);
+  const tools = prepareTools(definition.tools, primaryProvider);
   // The provider prompt grows by appending each step's messages, never by re-converting history.
   const prompt: LanguageModelV4Message[] = [];
   if (definition.instructions) prompt.push({ role: "system", content: definition.instructions });
@@ -135,7 +137,7 @@ type StepOutcome =
   | { kind: "failed"; error: AgentSdkError };
 
 interface StepInput extends LoopInput {
-  model: LanguageModelV4;
+  model: FallbackModel;
   modelInfo: { provider: string; modelId: string };
   tools: PreparedTools;
   prompt: LanguageModelV4Message[];
@@ -165,7 +167,10 @@ async function runStep(step: StepInput): Promise<StepOutcome> {
     agentId: definition.id,
     signal,
     messages: recorder.messages,
-    provider: step.modelInfo.provider,
+    // Arguments are mapped back from the schema of the provider that answered.
+    get provider() {
+      return (step.model.answeredBy ?? step.modelInfo).provider;
+    },
   };
   const onToolCall = (toolCallId: string, toolName: string, rawInput: unknown) => {
     toolCallCount++;
@@ -225,7 +230,7 @@ async function runStep(step: StepInput): Promise<StepOutcome> {
     }
   } catch (error) {
     if (isAbort(error, signal)) return { kind: "aborted" };
-    return { kind: "failed", error: toModelError(error, step.modelInfo) };
+    return { kind: "failed", error: toModelError(error, step.model.answeredBy ?? step.modelInfo) };
   }
 
   modelDone = true;
@@ -235,7 +240,7 @@ async function runStep(step: StepInput): Promise<StepOutcome> {
     if (!settled) return { kind: "aborted" };
   }
   if (signal?.aborted) return { kind: "aborted" };
-  recorder.endStep(finishReason, usage);
+  recorder.endStep(finishReason, usage, step.model.answeredBy);
   return { kind: "done", toolCallCount };
 }
 

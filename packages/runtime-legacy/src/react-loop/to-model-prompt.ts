@@ -30,7 +30,7 @@ export function toModelMessage(message: ModelMessage): LanguageModelV4Message {
         content:
           typeof message.content === "string"
             ? [{ type: "text", text: message.content }]
-            : (message.content as AnyPart[]).map(toContentPart),
+            : (message.content as unknown as AnyPart[]).map(toContentPart),
         ...providerOptions,
       } as LanguageModelV4Message;
     case "assistant":
@@ -39,7 +39,7 @@ export function toModelMessage(message: ModelMessage): LanguageModelV4Message {
         content:
           typeof message.content === "string"
             ? [{ type: "text", text: message.content }]
-            : (message.content as AnyPart[]).map(toContentPart),
+            : (message.content as unknown as AnyPart[]).map(toContentPart),
         ...providerOptions,
       } as LanguageModelV4Message;
     case "tool":
@@ -58,7 +58,7 @@ function toContentPart(part: AnyPart): unknown {
     };
   }
   if (part.type === "file") {
-    return { ...part, data: toFileData(part.data) } satisfies Partial<LanguageModelV4FilePart>;
+    return { ...part, type: "file", data: toFileData(part.data) } satisfies Partial<LanguageModelV4FilePart>;
   }
   return part;
 }

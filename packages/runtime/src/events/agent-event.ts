@@ -20,6 +20,7 @@ export interface RunStartEvent extends EventBase {
 export interface StepStartEvent extends EventBase {
   readonly type: "step-start";
   readonly step: number;
+  /** The model tried first (with fallbacks, `step-end` says which one answered). */
   readonly model: ModelInfo;
 }
 
@@ -64,6 +65,8 @@ export interface ToolErrorEvent extends EventBase {
 export interface StepEndEvent extends EventBase {
   readonly type: "step-end";
   readonly step: number;
+  /** The model that answered this step. */
+  readonly model: ModelInfo;
   readonly finishReason: FinishReason;
   readonly usage: TokenUsage;
   /** Text the model produced in this step. */

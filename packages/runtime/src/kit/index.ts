@@ -3,6 +3,8 @@
  * tool errors and messages identical. Hosts do not need this entry point.
  * @packageDocumentation
  */
+
+export { modelInfoOf } from "../models/model-reference.js";
 export {
   executeToolCall,
   type IncomingToolCall,
@@ -10,9 +12,16 @@ export {
   type ToolCallScope,
   toToolResultOutput,
 } from "./execute-tool-call.js";
+export {
+  createFallbackModel,
+  type FallbackModel,
+  type ModelAttempt,
+  type ModelRetryOptions,
+  type Sleeper,
+} from "./fallback-model.js";
 export { normalizeInput } from "./normalize-input.js";
 export { redactSecrets } from "./redact-secrets.js";
-export { resolveModel } from "./resolve-model.js";
+export { createRunModel, resolveModel } from "./resolve-model.js";
 export { createRunId, RunRecorder } from "./run-recorder.js";
 export { createRunStream, type EventSink, notify } from "./run-stream.js";
 export { isAbort, toModelError } from "./to-model-error.js";

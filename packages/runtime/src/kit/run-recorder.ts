@@ -114,8 +114,9 @@ export class RunRecorder {
    * without an outcome (an interrupted step) are left out of the messages so the history stays
    * valid for any provider.
    */
-  endStep(finishReason: FinishReason, usage: TokenUsage): StepResult {
+  endStep(finishReason: FinishReason, usage: TokenUsage, answeredBy?: ModelInfo): StepResult {
     const step = this.requireStep();
+    const model = answeredBy ?? step.model;
     this.step = undefined;
     const toolResults = step.toolCalls.flatMap((call) => {
       const result = step.results.get(call.toolCallId);
@@ -123,7 +124,7 @@ export class RunRecorder {
     });
     const result: StepResult = {
       index: step.index,
-      model: step.model,
+      model,
       text: step.text,
       toolCalls: step.toolCalls,
       toolResults,
@@ -137,6 +138,7 @@ export class RunRecorder {
       type: "step-end",
       runId: this.options.runId,
       step: step.index,
+      model,
       finishReason,
       usage,
       text: step.text,

@@ -24,3 +24,12 @@ export function isLanguageModelV4(value: unknown): value is LanguageModelV4 {
     typeof (value as { doGenerate?: unknown }).doGenerate === "function"
   );
 }
+
+/** Provider and model id of a reference, without resolving it. */
+export function modelInfoOf(reference: ModelReference): ModelInfo {
+  if (typeof reference !== "string") return { provider: reference.provider, modelId: reference.modelId };
+  const slash = reference.indexOf("/");
+  return slash <= 0
+    ? { provider: reference, modelId: "" }
+    : { provider: reference.slice(0, slash), modelId: reference.slice(slash + 1) };
+}

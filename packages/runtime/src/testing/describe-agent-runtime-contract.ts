@@ -32,7 +32,9 @@ export type AgentRuntimeContractCase =
   | "invalid input"
   | "onEvent callback"
   | "text stream"
-  | "extra tools";
+  | "extra tools"
+  | "model fallback"
+  | "non-retryable model error";
 
 /** Options of {@link describeAgentRuntimeContract}. */
 export interface AgentRuntimeContractOptions {
@@ -542,6 +544,56 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
       const again: AgentEvent[] = [];
       for await (const event of stream) again.push(event);
       expect(again[0]!.type).toBe("run-start");
+    });
+
+    test("model fallback", async () => {
+      const busy = Object.assign(new Error("Rate limit reached"), { statusCode: 429 });
+      const primary = createScriptedModel({
+        provider: "primary",
+        modelId: "p",
+        turns: [{ error: busy }, { error: busy }],
+      });
+      const backup = createScriptedModel({
+        provider: "backup",
+        modelId: "b",
+        turns: [{ toolCalls: [{ toolName: "add", input: { a: 1, b: 1 } }] }, { text: "2" }],
+      });
+      const agent = createAgent({
+        runtime: await options.createRuntime(),
+        name: "fallback-agent",
+        model: [primary, backup],
+        retry: { maxRetries: 1, initialDelayMs: 1 },
+        tools: [addTool],
+      });
+      const events: AgentEvent[] = [];
+      const result = await agent.execute("1 + 1?", { onEvent: (event) => void events.push(event) });
+      expect(result.status).toBe("completed");
+      expect(result.text).toBe("2");
+      expect(primary.calls).toHaveLength(2);
+      expect(result.steps.map((step) => step.model)).toEqual([
+        { provider: "backup", modelId: "b" },
+        { provider: "backup", modelId: "b" },
+      ]);
+      const stepEnd = events.find((event) => event.type === "step-end");
+      expect(stepEnd?.type === "step-end" && stepEnd.model).toEqual({ provider: "backup", modelId: "b" });
+    });
+
+    test("non-retryable model error", async () => {
+      const unauthorized = Object.assign(new Error("Invalid API key"), { statusCode: 401 });
+      const primary = createScriptedModel({ turns: [{ error: unauthorized }] });
+      const backup = createScriptedModel({ turns: [{ text: "never" }] });
+      const agent = createAgent({
+        runtime: await options.createRuntime(),
+        name: "fail-fast-agent",
+        model: [primary, backup],
+        retry: { maxRetries: 3, initialDelayMs: 1 },
+      });
+      const result = await agent.execute("Hi");
+      expect(result.status).toBe("failed");
+      expect(result.error?.code).toBe("MODEL_ERROR");
+      expect((result.error as { statusCode?: number }).statusCode).toBe(401);
+      expect(primary.calls).toHaveLength(1);
+      expect(backup.calls).toHaveLength(0);
     });
 
     test("extra tools", async () => {

@@ -19,3 +19,22 @@ export {
   type ScriptedTurn,
   type ScriptedTurnSpec,
 } from "./scripted-model.js";
+export {
+  type CassetteEntry,
+  type CassetteFile,
+  type CassetteMethod,
+  type CassetteMiss,
+  type CassetteMode,
+  type CassetteModel,
+  type CassetteModelOptions,
+  createCassetteModel,
+} from "./cassette-model.js";
+export {
+  type CanonicalJsonValue,
+  type CanonicalRequest,
+  canonicalizeRequest,
+  hashCanonicalRequest,
+  hashRequest,
+  stringifyCanonical,
+  toCanonicalJson,
+} from "./request-hash.js";
