@@ -175,7 +175,9 @@ function checkProvider(
   providers: ProviderRegistry | undefined,
 ) {
   if (Array.isArray(model)) {
-    model.forEach((entry: ModelReference, index) => checkProvider(entry, `${field}.${index}`, providers));
+    model.forEach((entry: ModelReference, index) => {
+      checkProvider(entry, `${field}.${index}`, providers);
+    });
     return;
   }
   if (typeof model !== "string" || !providers) return;

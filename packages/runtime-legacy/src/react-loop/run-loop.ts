@@ -101,11 +101,15 @@ export async function runLoop(input: LoopInput): Promise<RunResult> {
   const primaryProvider = modelInfoOf(
     (Array.isArray(definition.model) ? definition.model[0] : definition.model) as ModelReference,
   ).provider;
-  const model = createRunModel(definition.model, input.providers, definition.retry, (candidate, callOptions) =>
-    // A fallback model of another provider gets the tool schemas shaped for its provider.
-    candidate.provider === primaryProvider || !callOptions.tools
-      ? callOptions
-      : { ...callOptions, tools: prepareTools(definition.tools, candidate.provider).specs },
+  const model = createRunModel(
+    definition.model,
+    input.providers,
+    definition.retry,
+    (candidate, callOptions) =>
+      // A fallback model of another provider gets the tool schemas shaped for its provider.
+      candidate.provider === primaryProvider || !callOptions.tools
+        ? callOptions
+        : { ...callOptions, tools: prepareTools(definition.tools, candidate.provider).specs },
   );
   const modelInfo = { provider: model.provider, modelId: model.modelId };
   const tools = prepareTools(definition.tools, primaryProvider);

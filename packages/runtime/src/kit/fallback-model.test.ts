@@ -113,7 +113,11 @@ describe("model fallback within a run", () => {
   it("stays on the model that answered for later calls", async () => {
     const primary = createScriptedModel({ modelId: "a", turns: [{ error: httpError(503) }] });
     const backup = createScriptedModel({ modelId: "b", turns: [{ text: "1" }, { text: "2" }] });
-    const model = createFallbackModel([primary, backup], { providers, retry: { maxRetries: 0 }, sleep: noWait });
+    const model = createFallbackModel([primary, backup], {
+      providers,
+      retry: { maxRetries: 0 },
+      sleep: noWait,
+    });
     await model.doGenerate(call);
     await model.doGenerate(call);
     expect(primary.calls).toHaveLength(1);

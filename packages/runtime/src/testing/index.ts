@@ -3,22 +3,7 @@
  * conformance suite. The suite needs `vitest` (an optional peer).
  * @packageDocumentation
  */
-export {
-  type AgentRuntimeContractCase,
-  type AgentRuntimeContractOptions,
-  describeAgentRuntimeContract,
-  expectValidEventOrder,
-  type ToolFactory,
-} from "./describe-agent-runtime-contract.js";
-export {
-  createScriptedModel,
-  type ScriptedModel,
-  type ScriptedModelCall,
-  type ScriptedModelOptions,
-  type ScriptedToolCall,
-  type ScriptedTurn,
-  type ScriptedTurnSpec,
-} from "./scripted-model.js";
+
 export {
   type CassetteEntry,
   type CassetteFile,
@@ -30,6 +15,13 @@ export {
   createCassetteModel,
 } from "./cassette-model.js";
 export {
+  type AgentRuntimeContractCase,
+  type AgentRuntimeContractOptions,
+  describeAgentRuntimeContract,
+  expectValidEventOrder,
+  type ToolFactory,
+} from "./describe-agent-runtime-contract.js";
+export {
   type CanonicalJsonValue,
   type CanonicalRequest,
   canonicalizeRequest,
@@ -38,3 +30,12 @@ export {
   stringifyCanonical,
   toCanonicalJson,
 } from "./request-hash.js";
+export {
+  createScriptedModel,
+  type ScriptedModel,
+  type ScriptedModelCall,
+  type ScriptedModelOptions,
+  type ScriptedToolCall,
+  type ScriptedTurn,
+  type ScriptedTurnSpec,
+} from "./scripted-model.js";
