@@ -14,6 +14,7 @@ export {
 } from "./agent-definition.js";
 export type { AgentRuntime, RunOptions, RunStream } from "./agent-runtime.js";
 export { type Agent, type CreateAgentOptions, createAgent } from "./create-agent.js";
+export { createRuntimeRouter, type RuntimeRouterOptions } from "./create-runtime-router.js";
 export * from "./errors/index.js";
 export type * from "./events/agent-event.js";
 export type { ModelRetryOptions } from "./kit/fallback-model.js";
