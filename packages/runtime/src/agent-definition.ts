@@ -121,7 +121,7 @@ export function resolveAgentDefinition(
   definition: AgentDefinition,
   options: { providers?: ProviderRegistry } = {},
 ): ResolvedAgentDefinition {
-  const parsed = definitionSchema.safeParse(definition);
+  const parsed = definitionSchema.safeParse(definition, { reportInput: true });
   const issues: ValidationIssue[] = parsed.success ? [] : zodIssuesToValidationIssues(parsed.error.issues);
   const tools = definition?.tools ?? [];
   if (Array.isArray(tools)) {
@@ -154,7 +154,7 @@ export function applyOverrides(
   options: { providers?: ProviderRegistry } = {},
 ): ResolvedAgentDefinition {
   if (overrides === undefined) return definition;
-  const parsed = overridesSchema.safeParse(overrides);
+  const parsed = overridesSchema.safeParse(overrides, { reportInput: true });
   if (!parsed.success) {
     throw new InvalidDefinitionError({
       subject: "run overrides",

@@ -100,6 +100,13 @@ describe("createAgent validation", () => {
     ]);
   });
 
+  it("says what it received, by type (never the value)", () => {
+    const error = definitionError(() =>
+      createAgent({ runtime: fakeRuntime, name: "a", model, temperature: "hot" as never }),
+    );
+    expect(error.message).toContain("`temperature` must be of type number (received string)");
+  });
+
   it("requires a runtime", () => {
     expect(definitionError(() => createAgent({ runtime: {} as never, name: "a", model })).field).toBe(
       "runtime",

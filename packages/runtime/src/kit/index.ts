@@ -5,6 +5,7 @@
  */
 
 export { modelInfoOf } from "../models/model-reference.js";
+export { zodIssuesToValidationIssues } from "../tools/zod-issues.js";
 export {
   executeToolCall,
   type IncomingToolCall,

@@ -64,7 +64,7 @@ export function defineTool<INPUT extends z.ZodType, OUTPUT extends z.ZodType | u
   }
   delete (jsonSchema as { $schema?: string }).$schema;
   const parse = <T>(schema: z.ZodType, value: unknown): ToolParseResult<T> => {
-    const result = schema.safeParse(value);
+    const result = schema.safeParse(value, { reportInput: true });
     return result.success
       ? { success: true, value: result.data as T }
       : { success: false, issues: zodIssuesToValidationIssues(result.error.issues) };

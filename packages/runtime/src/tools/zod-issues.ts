@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ValidationIssue } from "../errors/invalid-definition-error.js";
 
-/** @internal Turns Zod issues into field/expected pairs that read well in an error message. */
+/** Turns Zod issues into field/expected pairs that read well in an error message. */
 export function zodIssuesToValidationIssues(
   issues: readonly z.core.$ZodIssue[],
   prefix = "",
