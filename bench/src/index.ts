@@ -1,0 +1,108 @@
+/**
+ * `npm run bench`: the `ai` SDK's tool loop, the legacy runtime, Mastra used directly and the
+ * Mastra runtime, on the same scripted zero-latency models, in one run. Prints a markdown table
+ * to stdout (progress goes to stderr) and writes `bench/results/latest.json`.
+ *
+ * Flags (partial runs write `results/partial.json` instead): `--quick` (or `BENCH_QUICK=1`) runs a
+ * few samples only, to check the bench itself;
+ * `--only=legacy,ai-loop` runs some runners only (ratios to a runner left out show as "—").
+ */
+import { createScriptedModel } from "@flowmaestro/runtime/testing";
+import { type Contestant, gcAvailable, measureScenario } from "./measure.js";
+import {
+  createReport,
+  type RunnerResult,
+  renderMarkdown,
+  type ScenarioResult,
+  summarizeSamples,
+  toMetricSamples,
+  writeJsonReport,
+} from "./report.js";
+import { aiLoopRunner } from "./runners/ai-loop.js";
+import { legacyRunner } from "./runners/legacy.js";
+import { mastraDirectRunner } from "./runners/mastra-direct.js";
+import { mastraRuntimeRunner } from "./runners/mastra-runtime.js";
+import { type Runner, scenarios } from "./scenarios.js";
+
+const allRunners: readonly Runner[] = [aiLoopRunner, legacyRunner, mastraDirectRunner, mastraRuntimeRunner];
+const only = process.argv
+  .find((arg) => arg.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const runners = only ? allRunners.filter((runner) => only.includes(runner.id)) : allRunners;
+const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+const loaded = new Map<Runner, string | undefined>();
+for (const runner of runners) {
+  const status = await runner.load();
+  loaded.set(runner, status.ok ? undefined : status.reason);
+  if (!status.ok) log(`[bench] ${runner.label}: n/a (${status.reason})`);
+}
+
+const results: ScenarioResult[] = [];
+for (const scenario of scenarios) {
+  log(`[bench] ${scenario.title}`);
+  const started = performance.now();
+  const rows: RunnerResult[] = [];
+  const contestants = new Map<Runner, Contestant>();
+  for (const runner of runners) {
+    const call = scenario.mode === "stream" ? runner.calls.stream : runner.calls.generate;
+    const row: RunnerResult = {
+      runner: runner.id,
+      label: runner.label,
+      call,
+      status: "ok",
+      modelMethods: [],
+      metrics: {},
+      samples: {},
+    };
+    rows.push(row);
+    const unavailable = loaded.get(runner);
+    if (unavailable !== undefined) {
+      row.status = "unavailable";
+      row.note = unavailable;
+      continue;
+    }
+    const model = createScriptedModel({ turns: scenario.turns, loop: true });
+    try {
+      contestants.set(runner, {
+        id: runner.id,
+        run: runner.prepare(scenario, model),
+        model,
+        totalMs: [],
+        firstTextDeltaMs: [],
+      });
+    } catch (error) {
+      row.status = "error";
+      row.note = `setup failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    }
+  }
+
+  await measureScenario(scenario, [...contestants.values()]);
+
+  for (const row of rows) {
+    const contestant = [...contestants.values()].find((c) => c.id === row.runner);
+    if (!contestant) continue;
+    row.modelMethods = [...new Set(contestant.model.calls.map((call) => call.method))];
+    if (contestant.error !== undefined) {
+      row.status = "error";
+      row.note = contestant.error;
+      log(`[bench]   ${row.label}: ${contestant.error}`);
+      continue;
+    }
+    row.samples = toMetricSamples(scenario, contestant);
+    row.metrics = summarizeSamples(row.samples);
+  }
+  results.push({ id: scenario.id, title: scenario.title, runners: rows });
+  log(`[bench]   done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const report = createReport(results, { gc: gcAvailable, quick });
+process.stdout.write(renderMarkdown(report));
+// Partial runs (`--quick`, `--only`) must not replace the numbers of the last full run.
+const file = await writeJsonReport(report, quick || only ? "partial" : "latest");
+log(`[bench] wrote ${file}`);
+// Informational: missed targets are in the table, not in the exit code. Exit explicitly so a
+// framework's lingering timers cannot keep the process alive.
+process.exit(0);
