@@ -13,7 +13,6 @@ for (const pkg of publishablePackages()) {
   const external = [
     ...Object.keys(pkg.manifest.dependencies ?? {}),
     ...Object.keys(pkg.manifest.peerDependencies ?? {}),
-    "node:*",
   ];
   for (const subpath of pkg.subpaths) {
     const target = pkg.manifest.exports[subpath];
@@ -25,7 +24,7 @@ for (const pkg of publishablePackages()) {
       format: "esm",
       platform: "node",
       write: false,
-      external: external.flatMap((name) => [name, `${name}/*`]),
+      external: [...external.flatMap((name) => [name, `${name}/*`]), "node:*"],
       logLevel: "silent",
     });
     const bytes = gzipSync(output.outputFiles[0].contents, { level: 9 }).length;

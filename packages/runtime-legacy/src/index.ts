@@ -3,4 +3,3 @@
  * @packageDocumentation
  */
 export { createLegacyRuntime, type LegacyRuntimeOptions } from "./create-legacy-runtime.js";
-export { toModelMessage, toModelPrompt } from "./react-loop/to-model-prompt.js";

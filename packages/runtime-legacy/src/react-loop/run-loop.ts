@@ -29,9 +29,9 @@ import {
   parseToolArguments,
   RunRecorder,
   toModelError,
+  toModelMessage,
 } from "@flowmaestro/runtime/kit";
 import type { ModelMessage } from "ai";
-import { toModelMessage } from "./to-model-prompt.js";
 
 /** Everything one run needs. */
 export interface LoopInput {

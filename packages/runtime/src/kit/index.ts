@@ -26,4 +26,5 @@ export { createRunModel, resolveModel } from "./resolve-model.js";
 export { createRunId, RunRecorder } from "./run-recorder.js";
 export { createRunStream, type EventSink, notify } from "./run-stream.js";
 export { isAbort, toModelError } from "./to-model-error.js";
+export { toModelMessage, toModelPrompt } from "./to-model-prompt.js";
 export { addUsage, EMPTY_USAGE, fromModelUsage } from "./usage.js";

@@ -33,6 +33,7 @@ export type AgentRuntimeContractCase =
   | "onEvent callback"
   | "text stream"
   | "extra tools"
+  | "history structure"
   | "model fallback"
   | "non-retryable model error";
 
@@ -504,6 +505,42 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
       expect(second.messages).toEqual([
         { role: "assistant", content: [{ type: "text", text: "You asked about 40 + 2." }] },
       ]);
+    });
+
+    test("history structure", async () => {
+      const { agent, model } = await agentWith(
+        [
+          { toolCalls: [{ toolName: "add", input: { a: "x", b: 1 } }] },
+          { toolCalls: [{ toolName: "add", input: { a: 1, b: 1 } }] },
+          { text: "2" },
+          { text: "Done." },
+        ],
+        { tools: [addTool] },
+      );
+      const first = await agent.execute("1 + 1?");
+      await agent.execute([
+        { role: "user", content: "1 + 1?" },
+        ...first.messages,
+        { role: "user", content: "Thanks" },
+      ]);
+      const prompt = model.calls[3]!.options.prompt;
+      // One assistant message per step, each followed by its tool results; errors stay errors.
+      expect(prompt.map((message) => message.role)).toEqual([
+        "system",
+        "user",
+        "assistant",
+        "tool",
+        "assistant",
+        "tool",
+        "assistant",
+        "user",
+      ]);
+      const firstResult = prompt[3]!.content[0] as { type: string; output: { type: string; value: unknown } };
+      expect(firstResult.type).toBe("tool-result");
+      expect(firstResult.output.type).toBe("error-text");
+      expect(String(firstResult.output.value)).toContain("Invalid arguments for tool");
+      const secondResult = prompt[5]!.content[0] as { output: { type: string; value: unknown } };
+      expect(secondResult.output).toEqual({ type: "json", value: { sum: 2 } });
     });
 
     test("invalid input", async () => {

@@ -95,7 +95,8 @@ export function createScriptedModel(options: ScriptedModelOptions): ScriptedMode
 
   const takeTurn = async (method: "generate" | "stream", callOptions: LanguageModelV4CallOptions) => {
     const index = calls.length;
-    calls.push({ method, options: callOptions });
+    // Snapshot the prompt: callers may append to the same array after the call returns.
+    calls.push({ method, options: { ...callOptions, prompt: [...callOptions.prompt] } });
     if (next >= options.turns.length) {
       if (!options.loop || options.turns.length === 0) {
         throw new ScriptMismatchError({
