@@ -64,7 +64,7 @@ describe("model fallback", () => {
       const primary = createScriptedModel({ turns: [{ error: httpError(status, "bad request") }] });
       const fallback = createScriptedModel({ turns: [{ text: "never" }] });
       const model = createFallbackModel([primary, fallback], { providers, sleep: noWait });
-      const failure = await model.doGenerate(call).catch((error: unknown) => error);
+      const failure = await Promise.resolve(model.doGenerate(call)).catch((error: unknown) => error);
       expect(ModelError.isInstance(failure)).toBe(true);
       expect((failure as ModelError).statusCode).toBe(status);
       expect((failure as ModelError).retryable).toBe(false);
@@ -77,7 +77,9 @@ describe("model fallback", () => {
     const a = createScriptedModel({ modelId: "a", turns: [{ error: httpError(503) }] });
     const b = createScriptedModel({ modelId: "b", turns: [{ error: httpError(502) }] });
     const model = createFallbackModel([a, b], { providers, retry: { maxRetries: 0 }, sleep: noWait });
-    const failure = (await model.doGenerate(call).catch((error: unknown) => error)) as ModelError;
+    const failure = (await Promise.resolve(model.doGenerate(call)).catch(
+      (error: unknown) => error,
+    )) as ModelError;
     expect(failure.code).toBe("MODEL_ERROR");
     expect(failure.message).toMatch(/All models failed after 2 attempt\(s\) \(scripted\/a, scripted\/b\)/);
   });

@@ -1,0 +1,560 @@
+/**
+ * JSON Schema Test Suite conformance for the run-time JSON Schema → Zod converter, compared with
+ * other converters.
+ *
+ * Usage: npm run conformance -w @flowmaestro/tools -- [--require] [--update-floor] [--ours-only] [--verbose]
+ *
+ * - The suite is read from $JSON_SCHEMA_TEST_SUITE, else from `../../../shared/json-schema-test-suite`
+ *   relative to the package directory (packages/tools). Without it the script says so and exits 0
+ *   (1 with --require).
+ * - Each implementation runs in a worker thread; a schema group that takes longer than
+ *   GROUP_TIMEOUT_MS (a hang) is killed and counted as failed, and the worker restarts after it.
+ * - Results go to conformance/results.json; the overall per-draft pass rates are compared with
+ *   conformance/floor.json (--update-floor rewrites it) and the script exits 1 below the floor.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { z } from "zod";
+import { getOriginalJsonSchema, jsonSchemaToZod } from "../src/json-schema-to-zod/index.js";
+
+const SCRIPT_PATH = fileURLToPath(import.meta.url);
+const PACKAGE_DIR = resolve(dirname(SCRIPT_PATH), "..");
+const GROUP_TIMEOUT_MS = 5000;
+const REMOTE_BASE = "http://localhost:1234/";
+
+type ImplementationId = "ours" | "zod-from-json-schema" | "zod-fromJSONSchema" | "composio";
+type DraftId = "draft7" | "draft2020-12";
+type Category = "required" | "format";
+
+interface SuiteTest {
+  description: string;
+  data: unknown;
+  valid: boolean;
+}
+interface SuiteGroup {
+  description: string;
+  schema: unknown;
+  tests: SuiteTest[];
+}
+interface SuiteFile {
+  draft: DraftId;
+  category: Category;
+  name: string;
+  path: string;
+}
+interface GroupResult {
+  file: string;
+  group: number;
+  outcomes: boolean[];
+  error?: string;
+}
+interface WorkerInput {
+  implementation: ImplementationId;
+  draft: DraftId;
+  suiteDir: string;
+  files: Array<{ name: string; path: string }>;
+  startAt: number;
+}
+
+const IMPLEMENTATIONS: ReadonlyArray<{ id: ImplementationId; label: string }> = [
+  { id: "ours", label: "ours" },
+  { id: "zod-from-json-schema", label: "zod-from-json-schema" },
+  { id: "zod-fromJSONSchema", label: "z.fromJSONSchema" },
+  { id: "composio", label: "@composio/json-schema-to-zod" },
+];
+const DRAFTS: ReadonlyArray<{
+  id: DraftId;
+  option: "draft-07" | "2020-12";
+  zodTarget: "draft-7" | "draft-2020-12";
+}> = [
+  { id: "draft7", option: "draft-07", zodTarget: "draft-7" },
+  { id: "draft2020-12", option: "2020-12", zodTarget: "draft-2020-12" },
+];
+/** Files exercising the keywords tools use; their schemas with a root `type` must all pass. */
+const TOOL_KEYWORD_FILES = new Set(
+  (
+    "type properties required additionalProperties patternProperties propertyNames minProperties maxProperties " +
+    "dependentRequired dependentSchemas dependencies items prefixItems additionalItems minItems maxItems uniqueItems " +
+    "contains minContains maxContains enum const anyOf oneOf allOf not if-then-else minimum maximum exclusiveMinimum " +
+    "exclusiveMaximum multipleOf minLength maxLength pattern format boolean_schema ref defs definitions"
+  ).split(" "),
+);
+
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+function loadRemotes(suiteDir: string): Record<string, unknown> {
+  const remotesDir = join(suiteDir, "remotes");
+  const remotes: Record<string, unknown> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (entry.endsWith(".json"))
+        remotes[REMOTE_BASE + relative(remotesDir, full).split("\\").join("/")] = readJson(full);
+    }
+  };
+  if (existsSync(remotesDir)) walk(remotesDir);
+  return remotes;
+}
+
+function listFiles(suiteDir: string, draft: DraftId): SuiteFile[] {
+  const files: SuiteFile[] = [];
+  const base = join(suiteDir, "tests", draft);
+  for (const name of readdirSync(base).sort()) {
+    if (name.endsWith(".json"))
+      files.push({ draft, category: "required", name: name.slice(0, -5), path: join(base, name) });
+  }
+  const formatDir = join(base, "optional", "format");
+  if (existsSync(formatDir)) {
+    for (const name of readdirSync(formatDir).sort()) {
+      if (name.endsWith(".json")) {
+        files.push({
+          draft,
+          category: "format",
+          name: `format/${name.slice(0, -5)}`,
+          path: join(formatDir, name),
+        });
+      }
+    }
+  }
+  return files;
+}
+
+/** Builds a validator for one schema, or throws when the implementation cannot convert it. */
+async function loadConverter(
+  implementation: ImplementationId,
+  draft: DraftId,
+  remotes: Record<string, unknown>,
+): Promise<(schema: unknown) => (data: unknown) => boolean> {
+  const draftInfo = DRAFTS.find((entry) => entry.id === draft)!;
+  const verdict = (schema: z.ZodType) => (data: unknown) => schema.safeParse(data).success;
+  switch (implementation) {
+    case "ours":
+      return (schema) => verdict(jsonSchemaToZod(schema, { draft: draftInfo.option, remotes }).schema);
+    case "zod-from-json-schema": {
+      const module = await import("zod-from-json-schema");
+      return (schema) => verdict(module.convertJsonSchemaToZod(schema as never) as unknown as z.ZodType);
+    }
+    case "zod-fromJSONSchema":
+      return (schema) => verdict(z.fromJSONSchema(schema as never, { defaultTarget: draftInfo.zodTarget }));
+    case "composio": {
+      const module = await import("@composio/json-schema-to-zod");
+      return (schema) => verdict(module.jsonSchemaToZod(schema as never) as unknown as z.ZodType);
+    }
+  }
+}
+
+async function workerMain(input: WorkerInput): Promise<void> {
+  const remotes = loadRemotes(input.suiteDir);
+  const convert = await loadConverter(input.implementation, input.draft, remotes);
+  let index = 0;
+  for (const file of input.files) {
+    const groups = readJson(file.path) as SuiteGroup[];
+    for (let group = 0; group < groups.length; group++, index++) {
+      if (index < input.startAt) continue;
+      const { schema, tests } = groups[group]!;
+      const result: GroupResult = { file: file.name, group, outcomes: [] };
+      try {
+        const validate = convert(schema);
+        for (const test of tests) {
+          let valid: boolean;
+          try {
+            valid = validate(test.data);
+          } catch {
+            valid = !test.valid;
+          }
+          result.outcomes.push(valid === test.valid);
+        }
+      } catch (error) {
+        result.outcomes = tests.map(() => false);
+        result.error = (error as Error)?.message?.slice(0, 200) ?? String(error);
+      }
+      parentPort!.postMessage({ type: "group", index, result });
+    }
+  }
+  parentPort!.postMessage({ type: "done" });
+}
+
+function countGroups(files: readonly SuiteFile[]): Array<{ file: string; group: number; tests: number }> {
+  const all: Array<{ file: string; group: number; tests: number }> = [];
+  for (const file of files) {
+    (readJson(file.path) as SuiteGroup[]).forEach((group, index) => {
+      all.push({ file: file.name, group: index, tests: group.tests.length });
+    });
+  }
+  return all;
+}
+
+/** Runs one implementation over one draft's files in workers, surviving hangs and crashes. */
+async function evaluate(
+  implementation: ImplementationId,
+  draft: DraftId,
+  suiteDir: string,
+  files: readonly SuiteFile[],
+): Promise<GroupResult[]> {
+  const groups = countGroups(files);
+  const results: GroupResult[] = new Array(groups.length);
+  let startAt = 0;
+  while (startAt < groups.length) {
+    const input: WorkerInput = {
+      implementation,
+      draft,
+      suiteDir,
+      files: files.map(({ name, path }) => ({ name, path })),
+      startAt,
+    };
+    startAt = await new Promise<number>((resolveRun) => {
+      const worker = new Worker(SCRIPT_PATH, { workerData: input, execArgv: process.execArgv });
+      let next = startAt;
+      let timer: NodeJS.Timeout;
+      let settled = false;
+      const fail = (reason: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const info = groups[next];
+        if (info !== undefined) {
+          results[next] = {
+            file: info.file,
+            group: info.group,
+            outcomes: new Array(info.tests).fill(false),
+            error: reason,
+          };
+        }
+        void worker.terminate();
+        resolveRun(next + 1);
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => fail(`timeout after ${GROUP_TIMEOUT_MS} ms`), GROUP_TIMEOUT_MS);
+      };
+      arm();
+      worker.on("message", (message: { type: string; index?: number; result?: GroupResult }) => {
+        if (message.type === "group" && message.index !== undefined && message.result !== undefined) {
+          results[message.index] = message.result;
+          next = message.index + 1;
+          arm();
+        } else if (message.type === "done") {
+          settled = true;
+          clearTimeout(timer);
+          void worker.terminate();
+          resolveRun(groups.length);
+        }
+      });
+      worker.on("error", (error) => fail(`worker crashed: ${error.message}`));
+      worker.on("exit", () => fail("worker exited"));
+    });
+  }
+  return results;
+}
+
+interface Tally {
+  passed: number;
+  total: number;
+}
+function rate(tally: Tally): number {
+  return tally.total === 0 ? 1 : tally.passed / tally.total;
+}
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+function add(tally: Tally, outcomes: readonly boolean[]): void {
+  tally.total += outcomes.length;
+  tally.passed += outcomes.filter(Boolean).length;
+}
+
+/** Verdict agreement after converting back to JSON Schema and converting again. */
+function measureRoundTrip(
+  files: readonly SuiteFile[],
+  draftOption: "draft-07" | "2020-12",
+  remotes: Record<string, unknown>,
+  back: (schema: z.ZodType) => unknown,
+): Tally {
+  const tally: Tally = { passed: 0, total: 0 };
+  for (const file of files) {
+    for (const group of readJson(file.path) as SuiteGroup[]) {
+      let first: z.ZodType;
+      try {
+        first = jsonSchemaToZod(group.schema, { draft: draftOption, remotes }).schema;
+      } catch {
+        continue; // Not converted at all: nothing to round-trip.
+      }
+      let second: z.ZodType | undefined;
+      try {
+        second = jsonSchemaToZod(back(first), { draft: draftOption, remotes }).schema;
+      } catch {
+        second = undefined;
+      }
+      for (const test of group.tests) {
+        tally.total++;
+        if (
+          second !== undefined &&
+          first.safeParse(test.data).success === second.safeParse(test.data).success
+        ) {
+          tally.passed++;
+        }
+      }
+    }
+  }
+  return tally;
+}
+
+function measureSpeed(allFiles: readonly SuiteFile[], remotes: Record<string, unknown>): number {
+  const schemas: Array<[unknown, "draft-07" | "2020-12"]> = [];
+  for (const file of allFiles) {
+    const option = file.draft === "draft7" ? "draft-07" : "2020-12";
+    for (const group of readJson(file.path) as SuiteGroup[]) schemas.push([group.schema, option]);
+  }
+  const rounds = 5;
+  let conversions = 0;
+  const started = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    for (const [schema, draft] of schemas) {
+      try {
+        jsonSchemaToZod(schema, { draft, remotes });
+      } catch {
+        // Counted all the same: a rejected schema is a completed conversion.
+      }
+      conversions++;
+    }
+  }
+  return conversions / ((performance.now() - started) / 1000);
+}
+
+/**
+ * 2020-12 makes `format` an annotation unless the format-assertion vocabulary is in use, and its
+ * non-optional format.json checks exactly that; this converter asserts formats by default (tool
+ * arguments are better validated). This re-scores the 2020-12 non-optional tests with
+ * `formats: "ignore"` for format.json only, to show spec-default conformance.
+ */
+function measureAnnotationOnlyFormat(
+  suiteDir: string,
+  summary: Record<string, Record<string, { required: number; format: number }>>,
+  remotes: Record<string, unknown>,
+): number {
+  const path = join(suiteDir, "tests", "draft2020-12", "format.json");
+  if (!existsSync(path)) return summary["draft2020-12"]?.ours?.required ?? 0;
+  const requiredTotal = listFiles(suiteDir, "draft2020-12")
+    .filter((file) => file.category === "required")
+    .reduce(
+      (total, file) =>
+        total + (readJson(file.path) as SuiteGroup[]).reduce((sum, group) => sum + group.tests.length, 0),
+      0,
+    );
+  const strict: Tally = { passed: 0, total: 0 };
+  const annotation: Tally = { passed: 0, total: 0 };
+  for (const group of readJson(path) as SuiteGroup[]) {
+    for (const [formats, tally] of [
+      ["validate", strict],
+      ["ignore", annotation],
+    ] as const) {
+      let schema: z.ZodType | undefined;
+      try {
+        schema = jsonSchemaToZod(group.schema, { draft: "2020-12", remotes, formats }).schema;
+      } catch {
+        schema = undefined;
+      }
+      add(
+        tally,
+        group.tests.map((test) => schema !== undefined && schema.safeParse(test.data).success === test.valid),
+      );
+    }
+  }
+  const passedOverall = (summary["draft2020-12"]?.ours?.required ?? 0) * requiredTotal;
+  return (passedOverall - strict.passed + annotation.passed) / requiredTotal;
+}
+
+function columnWidth(label: string): number {
+  return Math.max(label.length + 2, 10);
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const suiteDir = resolve(
+    PACKAGE_DIR,
+    process.env.JSON_SCHEMA_TEST_SUITE ?? "../../../shared/json-schema-test-suite",
+  );
+  if (!existsSync(join(suiteDir, "tests"))) {
+    console.log(`The JSON Schema Test Suite was not found at ${suiteDir}, so conformance was not measured.`);
+    // In CI the suite is always beside the repo: its absence is a failure, not a skip.
+    process.exit(args.has("--require") || process.env.CI === "true" ? 1 : 0);
+  }
+  const remotes = loadRemotes(suiteDir);
+  const implementations = args.has("--ours-only") ? IMPLEMENTATIONS.slice(0, 1) : IMPLEMENTATIONS;
+  const output: string[] = [];
+  const log = (line = "") => {
+    output.push(line);
+    console.log(line);
+  };
+  const summary: Record<string, Record<string, { required: number; format: number }>> = {};
+  const details: Record<string, unknown> = {};
+  const allFiles: SuiteFile[] = [];
+  const roundTrips: Record<string, { original: number; zodToJsonSchema: number }> = {};
+  const toolShaped: Tally = { passed: 0, total: 0 };
+
+  for (const draft of DRAFTS) {
+    const files = listFiles(suiteDir, draft.id);
+    allFiles.push(...files);
+    const byImplementation = new Map<ImplementationId, GroupResult[]>();
+    for (const implementation of implementations) {
+      byImplementation.set(implementation.id, await evaluate(implementation.id, draft.id, suiteDir, files));
+    }
+    log(`\n=== ${draft.id} ===`);
+    log(
+      pad("file", 34) +
+        pad("cases", 7) +
+        implementations
+          .map((implementation) => pad(implementation.label, columnWidth(implementation.label)))
+          .join("") +
+        (args.has("--ours-only") ? "" : "json-schema-to-zod"),
+    );
+    const overall = new Map<ImplementationId, Record<Category, Tally>>();
+    for (const implementation of implementations) {
+      overall.set(implementation.id, { required: { passed: 0, total: 0 }, format: { passed: 0, total: 0 } });
+    }
+    const fileRows: Record<string, unknown> = {};
+    for (const file of files) {
+      const cells: string[] = [];
+      let cases = 0;
+      const row: Record<string, number> = {};
+      for (const implementation of implementations) {
+        const tally: Tally = { passed: 0, total: 0 };
+        for (const result of byImplementation.get(implementation.id)!) {
+          if (result.file === file.name) add(tally, result.outcomes);
+        }
+        cases = tally.total;
+        add(overall.get(implementation.id)![file.category], new Array(tally.passed).fill(true));
+        overall.get(implementation.id)![file.category].total += tally.total - tally.passed;
+        row[implementation.id] = rate(tally);
+        cells.push(pad(percent(rate(tally)), columnWidth(implementation.label)));
+      }
+      fileRows[file.name] = row;
+      log(
+        pad(file.name, 34) + pad(String(cases), 7) + cells.join("") + (args.has("--ours-only") ? "" : "n/a"),
+      );
+    }
+    for (const category of ["required", "format"] as const) {
+      log(
+        pad(category === "required" ? "OVERALL (non-optional)" : "OVERALL optional/format", 34) +
+          pad(String(overall.get("ours")![category].total), 7) +
+          implementations
+            .map((implementation) =>
+              pad(
+                percent(rate(overall.get(implementation.id)![category])),
+                columnWidth(implementation.label),
+              ),
+            )
+            .join(""),
+      );
+    }
+    summary[draft.id] = {};
+    for (const implementation of implementations) {
+      const tallies = overall.get(implementation.id)!;
+      summary[draft.id]![implementation.id] = {
+        required: rate(tallies.required),
+        format: rate(tallies.format),
+      };
+    }
+    const ours = byImplementation.get("ours")!;
+    const failures = ours.flatMap((result) => {
+      const groups = readJson(files.find((file) => file.name === result.file)!.path) as SuiteGroup[];
+      const group = groups[result.group]!;
+      return result.outcomes.flatMap((passed, index) =>
+        passed
+          ? []
+          : [
+              `${result.file} :: ${group.description} :: ${group.tests[index]!.description}${result.error ? ` [${result.error}]` : ""}`,
+            ],
+      );
+    });
+    details[draft.id] = { files: fileRows, oursFailures: failures };
+    if (args.has("--verbose")) for (const failure of failures) log(`  FAIL ${failure}`);
+    // Tool-shaped schemas: root `type`, keyword files tools use.
+    for (const result of ours) {
+      const file = files.find((entry) => entry.name === result.file)!;
+      if (file.category !== "required" || !TOOL_KEYWORD_FILES.has(file.name)) continue;
+      const schema = (readJson(file.path) as SuiteGroup[])[result.group]!.schema;
+      if (typeof schema === "object" && schema !== null && Object.hasOwn(schema, "type"))
+        add(toolShaped, result.outcomes);
+    }
+    const requiredFiles = files.filter((file) => file.category === "required");
+    roundTrips[draft.id] = {
+      original: rate(
+        measureRoundTrip(requiredFiles, draft.option, remotes, (schema) => getOriginalJsonSchema(schema)),
+      ),
+      zodToJsonSchema: rate(
+        measureRoundTrip(requiredFiles, draft.option, remotes, (schema) =>
+          z.toJSONSchema(schema, { unrepresentable: "any" }),
+        ),
+      ),
+    };
+  }
+  const speed = measureSpeed(allFiles, remotes);
+  const specDefault = measureAnnotationOnlyFormat(suiteDir, summary, remotes);
+  log("\n=== summary (ours) ===");
+  for (const draft of DRAFTS) {
+    const ours = summary[draft.id]!.ours!;
+    log(
+      `${pad(draft.id, 14)} non-optional ${percent(ours.required)}   optional/format ${percent(ours.format)}   ` +
+        `round trip via getOriginalJsonSchema ${percent(roundTrips[draft.id]!.original)}   ` +
+        `via plain z.toJSONSchema ${percent(roundTrips[draft.id]!.zodToJsonSchema)} (lossy: custom checks are not representable)`,
+    );
+  }
+  log(
+    `draft2020-12   with format as an annotation in format.json (2020-12's own default; ours asserts by default): ` +
+      `non-optional ${percent(specDefault)}`,
+  );
+  log(
+    `tool-shaped schemas (root "type", tool keyword files): ${percent(rate(toolShaped))} of ${toolShaped.total} cases`,
+  );
+  log(`conversion speed: ${Math.round(speed)} conversions/s (all suite schemas, 5 rounds)`);
+  if (!args.has("--ours-only")) {
+    log(
+      "json-schema-to-zod: codegen only (emits source text that would need eval), not run at run time; not scored.",
+    );
+  }
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    summary,
+    roundTrip: roundTrips,
+    toolShapedPassRate: rate(toolShaped),
+    conversionsPerSecond: Math.round(speed),
+    details,
+  };
+  writeFileSync(join(PACKAGE_DIR, "conformance", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+  const floorPath = join(PACKAGE_DIR, "conformance", "floor.json");
+  const current: Record<string, number> = {};
+  for (const draft of DRAFTS)
+    current[draft.id] = Math.floor(summary[draft.id]!.ours!.required * 10000) / 10000;
+  if (args.has("--update-floor")) {
+    writeFileSync(floorPath, `${JSON.stringify(current, null, 2)}\n`);
+    log(`floor updated: ${JSON.stringify(current)}`);
+    return;
+  }
+  if (existsSync(floorPath)) {
+    const floor = readJson(floorPath) as Record<string, number>;
+    const below = Object.keys(floor).filter((draft) => (current[draft] ?? 0) < (floor[draft] ?? 0));
+    if (below.length > 0) {
+      log(`BELOW FLOOR for ${below.join(", ")}: ${JSON.stringify(current)} < ${JSON.stringify(floor)}`);
+      process.exitCode = 1;
+    } else {
+      log(`at or above floor ${JSON.stringify(floor)}`);
+    }
+  }
+}
+
+if (isMainThread) {
+  await main();
+} else {
+  await workerMain(workerData as WorkerInput);
+}
