@@ -9,13 +9,27 @@
  *   (1 with --require).
  * - Each implementation runs in a worker thread; a schema group that takes longer than
  *   GROUP_TIMEOUT_MS (a hang) is killed and counted as failed, and the worker restarts after it.
+ * - json-schema-to-zod only generates source text. Its worker writes, per keyword file, one temporary
+ *   ES module holding every generated expression (TypeScript, so `.mts`, loaded through tsx like this
+ *   script) with zod imported from its absolute file URL, imports it and runs the cases against the
+ *   installed zod 4 — no eval. The temporary directory is removed when the run ends.
  * - Results go to conformance/results.json; the overall per-draft pass rates are compared with
  *   conformance/floor.json (--update-floor rewrites it) and the script exits 1 below the floor.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isMainThread, parentPort, threadId, Worker, workerData } from "node:worker_threads";
 import { z } from "zod";
 import { getOriginalJsonSchema, jsonSchemaToZod } from "../src/json-schema-to-zod/index.js";
 
@@ -24,7 +38,12 @@ const PACKAGE_DIR = resolve(dirname(SCRIPT_PATH), "..");
 const GROUP_TIMEOUT_MS = 5000;
 const REMOTE_BASE = "http://localhost:1234/";
 
-type ImplementationId = "ours" | "zod-from-json-schema" | "zod-fromJSONSchema" | "composio";
+type ImplementationId =
+  | "ours"
+  | "zod-from-json-schema"
+  | "zod-fromJSONSchema"
+  | "composio"
+  | "json-schema-to-zod";
 type DraftId = "draft7" | "draft2020-12";
 type Category = "required" | "format";
 
@@ -56,6 +75,15 @@ interface WorkerInput {
   suiteDir: string;
   files: Array<{ name: string; path: string }>;
   startAt: number;
+  /** Where json-schema-to-zod's generated modules are written (created and removed by the main thread). */
+  tempDir?: string;
+}
+type Validator = (data: unknown) => boolean;
+interface Converter {
+  /** Called once per keyword file before its groups are converted; `from` is the first group to run. */
+  prepareFile?: (schemas: readonly unknown[], from: number) => Promise<void>;
+  /** Builds a validator for group `group` of the current file, or throws when it cannot be converted. */
+  convert: (schema: unknown, group: number) => Validator;
 }
 
 const IMPLEMENTATIONS: ReadonlyArray<{ id: ImplementationId; label: string }> = [
@@ -63,6 +91,7 @@ const IMPLEMENTATIONS: ReadonlyArray<{ id: ImplementationId; label: string }> = 
   { id: "zod-from-json-schema", label: "zod-from-json-schema" },
   { id: "zod-fromJSONSchema", label: "z.fromJSONSchema" },
   { id: "composio", label: "@composio/json-schema-to-zod" },
+  { id: "json-schema-to-zod", label: "json-schema-to-zod" },
 ];
 const DRAFTS: ReadonlyArray<{
   id: DraftId;
@@ -124,42 +153,142 @@ function listFiles(suiteDir: string, draft: DraftId): SuiteFile[] {
   return files;
 }
 
-/** Builds a validator for one schema, or throws when the implementation cannot convert it. */
+function errorMessage(error: unknown): string {
+  return ((error as Error)?.message ?? String(error)).slice(0, 200);
+}
+
+/**
+ * json-schema-to-zod emits source text (TypeScript: some parsers write type arguments). Each file's
+ * generated expressions go into one temporary module — an expression that throws while building its
+ * schema becomes null — which is imported, never evaluated as a string. When that module does not
+ * import as a whole (a syntax error in one expression), each schema gets a module of its own so one
+ * bad schema does not fail the whole file. No remotes: the generator cannot take them.
+ */
+async function loadGeneratedConverter(tempDir: string): Promise<Converter> {
+  const { jsonSchemaToZod: generate } = await import("json-schema-to-zod");
+  const zodUrl = import.meta.resolve("zod");
+  let serial = 0;
+  const importModule = async (expressions: ReadonlyArray<string | null>): Promise<unknown[]> => {
+    const body = expressions
+      .map((expression) =>
+        expression === null
+          ? "  null"
+          : `  (() => {\n    try {\n      return (\n${expression}\n      );\n    } catch {\n      return null;\n    }\n  })()`,
+      )
+      .join(",\n");
+    const file = join(tempDir, `jstz-${threadId}-${serial++}.mts`);
+    writeFileSync(
+      file,
+      `import { z } from ${JSON.stringify(zodUrl)};\n\nexport const schemas = [\n${body},\n];\n`,
+    );
+    try {
+      const module = (await import(pathToFileURL(file).href)) as { schemas: unknown[] };
+      return module.schemas;
+    } finally {
+      unlinkSync(file);
+    }
+  };
+  let schemas: unknown[] = [];
+  let errors: Array<string | undefined> = [];
+  return {
+    async prepareFile(fileSchemas, from) {
+      const expressions: Array<string | null> = [];
+      errors = [];
+      fileSchemas.forEach((schema, index) => {
+        if (index < from) {
+          expressions.push(null);
+          return;
+        }
+        try {
+          expressions.push(generate(schema as never, { module: "none", zodVersion: 4 }));
+        } catch (error) {
+          expressions.push(null);
+          errors[index] = `generation failed: ${errorMessage(error)}`;
+        }
+      });
+      try {
+        schemas = await importModule(expressions);
+      } catch {
+        schemas = [];
+        for (let index = 0; index < expressions.length; index++) {
+          const expression = expressions[index]!;
+          if (expression === null) {
+            schemas.push(null);
+            continue;
+          }
+          try {
+            schemas.push((await importModule([expression]))[0]);
+          } catch (error) {
+            schemas.push(null);
+            errors[index] = `generated module failed to import: ${errorMessage(error)}`;
+          }
+        }
+      }
+    },
+    convert(_schema, group) {
+      const schema = schemas[group] as z.ZodType | null | undefined;
+      if (typeof schema?.safeParse !== "function")
+        throw new Error(errors[group] ?? "generated code threw while building the schema with zod 4");
+      return (data) => schema.safeParse(data).success;
+    },
+  };
+}
+
+/** Builds the converter an implementation is scored with. */
 async function loadConverter(
   implementation: ImplementationId,
   draft: DraftId,
   remotes: Record<string, unknown>,
-): Promise<(schema: unknown) => (data: unknown) => boolean> {
+  tempDir: string | undefined,
+): Promise<Converter> {
   const draftInfo = DRAFTS.find((entry) => entry.id === draft)!;
   const verdict = (schema: z.ZodType) => (data: unknown) => schema.safeParse(data).success;
   switch (implementation) {
     case "ours":
-      return (schema) => verdict(jsonSchemaToZod(schema, { draft: draftInfo.option, remotes }).schema);
+      return {
+        convert: (schema) => verdict(jsonSchemaToZod(schema, { draft: draftInfo.option, remotes }).schema),
+      };
     case "zod-from-json-schema": {
       const module = await import("zod-from-json-schema");
-      return (schema) => verdict(module.convertJsonSchemaToZod(schema as never) as unknown as z.ZodType);
+      return {
+        convert: (schema) => verdict(module.convertJsonSchemaToZod(schema as never) as unknown as z.ZodType),
+      };
     }
     case "zod-fromJSONSchema":
-      return (schema) => verdict(z.fromJSONSchema(schema as never, { defaultTarget: draftInfo.zodTarget }));
+      return {
+        convert: (schema) =>
+          verdict(z.fromJSONSchema(schema as never, { defaultTarget: draftInfo.zodTarget })),
+      };
     case "composio": {
       const module = await import("@composio/json-schema-to-zod");
-      return (schema) => verdict(module.jsonSchemaToZod(schema as never) as unknown as z.ZodType);
+      return {
+        convert: (schema) => verdict(module.jsonSchemaToZod(schema as never) as unknown as z.ZodType),
+      };
     }
+    case "json-schema-to-zod":
+      if (tempDir === undefined) throw new Error("json-schema-to-zod needs a temporary directory");
+      return loadGeneratedConverter(tempDir);
   }
 }
 
 async function workerMain(input: WorkerInput): Promise<void> {
   const remotes = loadRemotes(input.suiteDir);
-  const convert = await loadConverter(input.implementation, input.draft, remotes);
+  const converter = await loadConverter(input.implementation, input.draft, remotes, input.tempDir);
   let index = 0;
   for (const file of input.files) {
     const groups = readJson(file.path) as SuiteGroup[];
+    if (index + groups.length > input.startAt && converter.prepareFile !== undefined) {
+      await converter.prepareFile(
+        groups.map((group) => group.schema),
+        Math.max(0, input.startAt - index),
+      );
+    }
     for (let group = 0; group < groups.length; group++, index++) {
       if (index < input.startAt) continue;
       const { schema, tests } = groups[group]!;
       const result: GroupResult = { file: file.name, group, outcomes: [] };
       try {
-        const validate = convert(schema);
+        const validate = converter.convert(schema, group);
         for (const test of tests) {
           let valid: boolean;
           try {
@@ -171,7 +300,7 @@ async function workerMain(input: WorkerInput): Promise<void> {
         }
       } catch (error) {
         result.outcomes = tests.map(() => false);
-        result.error = (error as Error)?.message?.slice(0, 200) ?? String(error);
+        result.error = errorMessage(error);
       }
       parentPort!.postMessage({ type: "group", index, result });
     }
@@ -195,6 +324,7 @@ async function evaluate(
   draft: DraftId,
   suiteDir: string,
   files: readonly SuiteFile[],
+  tempDir: string | undefined,
 ): Promise<GroupResult[]> {
   const groups = countGroups(files);
   const results: GroupResult[] = new Array(groups.length);
@@ -206,6 +336,7 @@ async function evaluate(
       suiteDir,
       files: files.map(({ name, path }) => ({ name, path })),
       startAt,
+      tempDir,
     };
     startAt = await new Promise<number>((resolveRun) => {
       const worker = new Worker(SCRIPT_PATH, { workerData: input, execArgv: process.execArgv });
@@ -389,6 +520,14 @@ async function main(): Promise<void> {
   }
   const remotes = loadRemotes(suiteDir);
   const implementations = args.has("--ours-only") ? IMPLEMENTATIONS.slice(0, 1) : IMPLEMENTATIONS;
+  const tempDir = implementations.some((implementation) => implementation.id === "json-schema-to-zod")
+    ? mkdtempSync(join(tmpdir(), "conformance-json-schema-to-zod-"))
+    : undefined;
+  const removeTempDir = () => {
+    if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+  };
+  // Also on a crash or an early exit; removing twice is harmless.
+  process.once("exit", removeTempDir);
   const output: string[] = [];
   const log = (line = "") => {
     output.push(line);
@@ -405,7 +544,10 @@ async function main(): Promise<void> {
     allFiles.push(...files);
     const byImplementation = new Map<ImplementationId, GroupResult[]>();
     for (const implementation of implementations) {
-      byImplementation.set(implementation.id, await evaluate(implementation.id, draft.id, suiteDir, files));
+      byImplementation.set(
+        implementation.id,
+        await evaluate(implementation.id, draft.id, suiteDir, files, tempDir),
+      );
     }
     log(`\n=== ${draft.id} ===`);
     log(
@@ -413,8 +555,7 @@ async function main(): Promise<void> {
         pad("cases", 7) +
         implementations
           .map((implementation) => pad(implementation.label, columnWidth(implementation.label)))
-          .join("") +
-        (args.has("--ours-only") ? "" : "json-schema-to-zod"),
+          .join(""),
     );
     const overall = new Map<ImplementationId, Record<Category, Tally>>();
     for (const implementation of implementations) {
@@ -437,9 +578,7 @@ async function main(): Promise<void> {
         cells.push(pad(percent(rate(tally)), columnWidth(implementation.label)));
       }
       fileRows[file.name] = row;
-      log(
-        pad(file.name, 34) + pad(String(cases), 7) + cells.join("") + (args.has("--ours-only") ? "" : "n/a"),
-      );
+      log(pad(file.name, 34) + pad(String(cases), 7) + cells.join(""));
     }
     for (const category of ["required", "format"] as const) {
       log(
@@ -497,6 +636,7 @@ async function main(): Promise<void> {
       ),
     };
   }
+  removeTempDir();
   const speed = measureSpeed(allFiles, remotes);
   const specDefault = measureAnnotationOnlyFormat(suiteDir, summary, remotes);
   log("\n=== summary (ours) ===");
@@ -517,9 +657,7 @@ async function main(): Promise<void> {
   );
   log(`conversion speed: ${Math.round(speed)} conversions/s (all suite schemas, 5 rounds)`);
   if (!args.has("--ours-only")) {
-    log(
-      "json-schema-to-zod: codegen only (emits source text that would need eval), not run at run time; not scored.",
-    );
+    log("json-schema-to-zod: generated code imported from temporary modules (no eval), run against zod 4");
   }
 
   const results = {
