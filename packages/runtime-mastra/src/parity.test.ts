@@ -24,13 +24,35 @@ const add = defineTool({
   execute: ({ a, b }) => ({ sum: a + b }),
 });
 
-/** Finishes in reverse order of `id`, so completion order differs from call order. */
+/** Per run and id, resolves when that call of `slow` has finished. */
+const finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+function finishedGate(runId: string, id: number) {
+  const key = `${runId}:${id}`;
+  let gate = finished.get(key);
+  if (!gate) {
+    let resolve = () => {};
+    const promise = new Promise<void>((done) => {
+      resolve = done;
+    });
+    gate = { promise, resolve };
+    finished.set(key, gate);
+  }
+  return gate;
+}
+
+/**
+ * Finishes in reverse order of `id` (3, then 2, then 1), so completion order differs from call
+ * order. The order is enforced by waiting for the next id, not by timers, so machine load cannot
+ * reorder it; the bounded wait keeps a sequential runtime from deadlocking (it fails instead).
+ */
 const slow = defineTool({
   name: "slow",
-  description: "Echoes an id after a delay",
+  description: "Echoes an id after the call with the next id has finished",
   inputSchema: z.object({ id: z.number() }),
-  execute: async ({ id }) => {
-    await sleep(40 - id * 10);
+  execute: async ({ id }, context) => {
+    await sleep(1);
+    if (id < 3) await Promise.race([finishedGate(context.runId, id + 1).promise, sleep(2_000)]);
+    finishedGate(context.runId, id).resolve();
     return `done ${id}`;
   },
 });

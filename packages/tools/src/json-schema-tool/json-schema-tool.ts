@@ -11,6 +11,8 @@ import {
   type JsonSchemaToZodOptions,
   jsonSchemaToZod,
 } from "../json-schema-to-zod/index.js";
+import type { AdaptSchemaOptions } from "../provider-compat/adapt-schema-for-provider.js";
+import { withProviderCompatibility } from "../provider-compat/with-provider-compatibility.js";
 import type { FlowMaestroTool, ToolKind, ToolSchemaWarning } from "./flow-maestro-tool.js";
 import type { JSONSchema } from "./json-schema.js";
 import { toValidationIssues } from "./to-validation-issues.js";
@@ -49,6 +51,13 @@ export interface JsonSchemaToolOptions<INPUT = Record<string, unknown>, OUTPUT =
   needsApproval?: boolean;
   /** How the schemas are converted to validators; the converter's defaults when unset. */
   conversion?: JsonSchemaToZodOptions;
+  /**
+   * Rewrite the input schema for providers that need it (OpenAI strict mode, Gemini's subset) and
+   * map their arguments back before validation; see {@link withProviderCompatibility}. `false`
+   * sends the schema as written to every provider.
+   * @default true
+   */
+  providerCompatibility?: boolean | AdaptSchemaOptions;
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -168,7 +177,7 @@ export function createJsonSchemaTool<INPUT, OUTPUT>(
     ...(output?.warnings ?? []).map((warning) => ({ ...warning, schema: "output" as const })),
   ];
   const execute = options.execute;
-  return {
+  const tool: FlowMaestroTool<INPUT, OUTPUT> = {
     name: options.name,
     ...(options.description === undefined ? {} : { description: options.description }),
     jsonSchema,
@@ -182,6 +191,12 @@ export function createJsonSchemaTool<INPUT, OUTPUT>(
     needsApproval: options.needsApproval ?? false,
     schemaWarnings,
   };
+  const compatibility = options.providerCompatibility ?? true;
+  if (compatibility === false) return tool;
+  return withProviderCompatibility(tool, compatibility === true ? {} : compatibility) as FlowMaestroTool<
+    INPUT,
+    OUTPUT
+  >;
 }
 
 function convert(
@@ -221,7 +236,7 @@ function isConversionError(error: unknown): error is Error & { path: string } {
 
 function parse<T>(schema: z.ZodType, value: unknown): ToolParseResult<T> {
   try {
-    // jitless: Zod would otherwise compile a fast path with `new Function` from the schema's keys,
+    // jitless: Zod would otherwise compile a fast path with the Function constructor from the schema's keys,
     // which here come from stored, possibly untrusted, JSON Schemas.
     const result = schema.safeParse(value, { reportInput: true, jitless: true });
     return result.success

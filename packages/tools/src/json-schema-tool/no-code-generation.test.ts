@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { jsonSchemaTool } from "./json-schema-tool.js";
 
 // Stored schemas are data from a database: their property names must never reach a code
-// generator. Zod compiles object parsers with `new Function` unless told not to.
+// generator. Zod compiles object parsers with the Function constructor unless told not to.
 describe("validation never generates code", () => {
   afterEach(() => vi.restoreAllMocks());
 

@@ -68,3 +68,57 @@ for (const [name, createRuntime] of Object.entries(runtimes)) {
     });
   });
 }
+
+for (const [name, createRuntime] of Object.entries(runtimes)) {
+  describe(`provider compatibility on the ${name} runtime`, () => {
+    it("sends OpenAI a strict schema and maps its nulls back before validation", async () => {
+      const received: unknown[] = [];
+      const tool = jsonSchemaTool({
+        name: "search",
+        inputSchema: {
+          type: "object",
+          properties: { query: { type: "string" }, limit: { type: "integer", minimum: 1 } },
+          required: ["query"],
+        },
+        execute: (input) => {
+          received.push(input);
+          return [];
+        },
+      });
+      const model = createScriptedModel({
+        provider: "openai.responses",
+        modelId: "gpt-4o-mini",
+        turns: [
+          { toolCalls: [{ toolName: "search", input: { query: "refunds", limit: null } }] },
+          { text: "None." },
+        ],
+      });
+      const agent = createAgent({ runtime: createRuntime(), name: "searcher", model, tools: [tool] });
+      const result = await agent.execute("Search refunds");
+      expect(result.status).toBe("completed");
+      const sent = model.calls[0]!.options.tools?.[0] as unknown as {
+        strict?: boolean;
+        inputSchema: Record<string, unknown>;
+      };
+      expect(sent.strict).toBe(true);
+      expect(sent.inputSchema).toMatchObject({ additionalProperties: false, required: ["query", "limit"] });
+      // Strict mode made `limit` nullable; the model's null means "absent" to the tool.
+      expect(received).toEqual([{ query: "refunds" }]);
+      // The original schema is untouched.
+      expect(tool.jsonSchema).toMatchObject({ required: ["query"] });
+    });
+
+    it("sends other providers the schema as written", async () => {
+      const tool = jsonSchemaTool({
+        name: "noop",
+        inputSchema: { type: "object", properties: { a: { type: "string" } } },
+        execute: () => "ok",
+      });
+      const model = createScriptedModel({ provider: "acme.chat", turns: [{ text: "ok" }] });
+      const agent = createAgent({ runtime: createRuntime(), name: "plain", model, tools: [tool] });
+      await agent.execute("Hi");
+      expect(model.calls[0]!.options.tools?.[0]).toMatchObject({ inputSchema: tool.jsonSchema });
+      expect((model.calls[0]!.options.tools?.[0] as { strict?: boolean }).strict).toBeUndefined();
+    });
+  });
+}
