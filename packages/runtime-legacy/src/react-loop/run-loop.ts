@@ -10,7 +10,6 @@ import {
   type AgentTool,
   type FinishReason,
   MaxIterationsError,
-  type ModelReference,
   type ProviderRegistry,
   type ResolvedAgentDefinition,
   type RunResult,
@@ -18,16 +17,16 @@ import {
   type ToolResultRecord,
 } from "@flowmaestro/runtime";
 import {
-  createRunModel,
+  createDefinitionModel,
   EMPTY_USAGE,
   type EventSink,
   executeToolCall,
   type FallbackModel,
   fromModelUsage,
   isAbort,
-  modelInfoOf,
   parseToolArguments,
   RunRecorder,
+  toFunctionTools,
   toModelError,
   toModelMessage,
 } from "@flowmaestro/runtime/kit";
@@ -45,40 +44,16 @@ export interface LoopInput {
   emit: EventSink | undefined;
 }
 
-interface PreparedTools {
-  map: ReadonlyMap<string, AgentTool>;
-  specs: LanguageModelV4FunctionTool[] | undefined;
-}
+/** Tools by name, built once per definition's tools array, not per run or per step. */
+const toolMaps = new WeakMap<readonly AgentTool[], ReadonlyMap<string, AgentTool>>();
 
-/** Tools are prepared once per definition object and provider, not per run or per step. */
-const preparedTools = new WeakMap<readonly AgentTool[], Map<string, PreparedTools>>();
-
-function prepareTools(tools: readonly AgentTool[], provider: string): PreparedTools {
-  let byProvider = preparedTools.get(tools);
-  if (!byProvider) {
-    byProvider = new Map();
-    preparedTools.set(tools, byProvider);
+function toolMapOf(tools: readonly AgentTool[]): ReadonlyMap<string, AgentTool> {
+  let map = toolMaps.get(tools);
+  if (!map) {
+    map = new Map(tools.map((tool) => [tool.name, tool]));
+    toolMaps.set(tools, map);
   }
-  let prepared = byProvider.get(provider);
-  if (!prepared) {
-    prepared = {
-      map: new Map(tools.map((tool) => [tool.name, tool])),
-      specs: tools.length === 0 ? undefined : tools.map((tool) => toFunctionTool(tool, provider)),
-    };
-    byProvider.set(provider, prepared);
-  }
-  return prepared;
-}
-
-function toFunctionTool(tool: AgentTool, provider: string): LanguageModelV4FunctionTool {
-  const variant = tool.forProvider?.(provider);
-  return {
-    type: "function",
-    name: tool.name,
-    ...(tool.description === undefined ? {} : { description: tool.description }),
-    inputSchema: variant?.jsonSchema ?? tool.jsonSchema,
-    ...(variant?.strict ? { strict: true } : {}),
-  };
+  return map;
 }
 
 /**
@@ -98,21 +73,11 @@ export async function runLoop(input: LoopInput): Promise<RunResult> {
   recorder.start();
   if (signal?.aborted) return recorder.finish("aborted", new AbortedError({ reason: signal.reason }));
 
-  const primaryProvider = modelInfoOf(
-    (Array.isArray(definition.model) ? definition.model[0] : definition.model) as ModelReference,
-  ).provider;
-  const model = createRunModel(
-    definition.model,
-    input.providers,
-    definition.retry,
-    (candidate, callOptions) =>
-      // A fallback model of another provider gets the tool schemas shaped for its provider.
-      candidate.provider === primaryProvider || !callOptions.tools
-        ? callOptions
-        : { ...callOptions, tools: prepareTools(definition.tools, candidate.provider).specs },
-  );
+  // A fallback model of another provider gets the tool schemas shaped for its provider.
+  const model = createDefinitionModel(definition, input.providers);
   const modelInfo = { provider: model.provider, modelId: model.modelId };
-  const tools = prepareTools(definition.tools, primaryProvider);
+  const tools = toolMapOf(definition.tools);
+  const toolSpecs = toFunctionTools(definition.tools, model.provider);
   // The provider prompt grows by appending each step's messages, never by re-converting history.
   const prompt: LanguageModelV4Message[] = [];
   if (definition.instructions) prompt.push({ role: "system", content: definition.instructions });
@@ -120,7 +85,7 @@ export async function runLoop(input: LoopInput): Promise<RunResult> {
 
   for (let iteration = 0; iteration < definition.maxIterations; iteration++) {
     const before = recorder.messages.length;
-    const step = await runStep({ ...input, model, modelInfo, tools, prompt, recorder });
+    const step = await runStep({ ...input, model, modelInfo, tools, toolSpecs, prompt, recorder });
     if (step.kind === "aborted")
       return recorder.finish("aborted", new AbortedError({ reason: signal?.reason }));
     if (step.kind === "failed") return recorder.finish("failed", step.error);
@@ -143,17 +108,18 @@ type StepOutcome =
 interface StepInput extends LoopInput {
   model: FallbackModel;
   modelInfo: { provider: string; modelId: string };
-  tools: PreparedTools;
+  tools: ReadonlyMap<string, AgentTool>;
+  toolSpecs: LanguageModelV4FunctionTool[] | undefined;
   prompt: LanguageModelV4Message[];
   recorder: RunRecorder;
 }
 
 async function runStep(step: StepInput): Promise<StepOutcome> {
-  const { definition, recorder, signal, tools } = step;
+  const { definition, recorder, signal, toolSpecs } = step;
   recorder.startStep(step.modelInfo);
   const callOptions: LanguageModelV4CallOptions = {
     prompt: step.prompt,
-    ...(tools.specs ? { tools: tools.specs, toolChoice: { type: "auto" } } : {}),
+    ...(toolSpecs ? { tools: toolSpecs, toolChoice: { type: "auto" } } : {}),
     ...(definition.temperature === undefined ? {} : { temperature: definition.temperature }),
     ...(definition.maxOutputTokens === undefined ? {} : { maxOutputTokens: definition.maxOutputTokens }),
     ...(signal ? { abortSignal: signal } : {}),
@@ -166,7 +132,7 @@ async function runStep(step: StepInput): Promise<StepOutcome> {
   const running: Promise<void>[] = [];
   let toolCallCount = 0;
   const scope = {
-    tools: tools.map,
+    tools: step.tools,
     runId: step.runId,
     agentId: definition.id,
     signal,

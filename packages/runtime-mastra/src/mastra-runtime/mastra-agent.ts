@@ -5,7 +5,12 @@ import type {
   ResolvedAgentDefinition,
   ToolResultRecord,
 } from "@flowmaestro/runtime";
-import { createRunModel, executeToolCall, toToolResultOutput } from "@flowmaestro/runtime/kit";
+import {
+  createRunModel,
+  executeToolCall,
+  toFunctionTools,
+  toToolResultOutput,
+} from "@flowmaestro/runtime/kit";
 import type { Agent } from "@mastra/core/agent";
 import type { Mastra } from "@mastra/core/mastra";
 import type { RequestContext } from "@mastra/core/request-context";
@@ -25,7 +30,10 @@ export interface RunContext {
 export interface PreparedAgent {
   readonly agent: Agent;
   readonly tools: ReadonlyMap<string, AgentTool>;
-  /** Tool specs by name, exactly as the legacy runtime sends them to a provider (cached per provider). */
+  /**
+   * Tool specs by name, exactly as the legacy runtime sends them to a provider (`toFunctionTools`,
+   * cached per provider).
+   */
   toolSpecs(provider: string): ReadonlyMap<string, LanguageModelV4FunctionTool>;
 }
 
@@ -54,7 +62,7 @@ export function buildMastraAgent(
   const toolSpecs = (provider: string) => {
     let specs = specsByProvider.get(provider);
     if (!specs) {
-      specs = new Map(definition.tools.map((tool) => [tool.name, toFunctionTool(tool, provider)]));
+      specs = new Map((toFunctionTools(definition.tools, provider) ?? []).map((spec) => [spec.name, spec]));
       specsByProvider.set(provider, specs);
     }
     return specs;
@@ -78,18 +86,6 @@ export function buildMastraAgent(
   // logs pass their own Mastra instance, whose logger the agent then uses.
   if (!mastra) agent.__setLogger(modules.noopLogger);
   return { agent, tools, toolSpecs };
-}
-
-/** A tool as the legacy runtime shows it to a provider: its provider variant, else its JSON Schema. */
-function toFunctionTool(tool: AgentTool, provider: string): LanguageModelV4FunctionTool {
-  const variant = tool.forProvider?.(provider);
-  return {
-    type: "function",
-    name: tool.name,
-    ...(tool.description === undefined ? {} : { description: tool.description }),
-    inputSchema: variant?.jsonSchema ?? tool.jsonSchema,
-    ...(variant?.strict ? { strict: true } : {}),
-  };
 }
 
 /** The run's state, when the agent runs under this runtime (not through the escape hatch). */

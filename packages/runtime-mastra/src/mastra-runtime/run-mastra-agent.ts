@@ -7,15 +7,13 @@ import {
   AbortedError,
   AgentSdkError,
   MaxIterationsError,
-  type ModelReference,
   type ProviderRegistry,
   type ResolvedAgentDefinition,
   type RunResult,
 } from "@flowmaestro/runtime";
 import {
-  createRunModel,
+  createDefinitionModel,
   type EventSink,
-  modelInfoOf,
   RunRecorder,
   redactSecrets,
   toModelError,
@@ -73,20 +71,11 @@ export async function runMastraAgent(input: MastraRunInput): Promise<RunResult> 
   } catch (error) {
     return recorder.finish("failed", toRuntimeError(error));
   }
-  // The same retrying, falling-back run model as the legacy loop.
-  const primaryProvider = modelInfoOf(
-    (Array.isArray(definition.model) ? definition.model[0] : definition.model) as ModelReference,
-  ).provider;
-  const model = createRunModel(
-    definition.model,
-    input.providers,
-    definition.retry,
-    (candidate, callOptions) =>
-      // A fallback model of another provider gets the tool schemas shaped for its provider.
-      candidate.provider === primaryProvider || !callOptions.tools
-        ? callOptions
-        : { ...callOptions, tools: reshapeTools(callOptions.tools, prepared.toolSpecs(candidate.provider)) },
-  );
+  // The same retrying, falling-back run model as the legacy loop. A fallback model of another
+  // provider gets the tool schemas shaped for its provider, in the tool list Mastra built.
+  const model = createDefinitionModel(definition, input.providers, {
+    reshapeTools: (tools, provider) => reshapeTools(tools, prepared.toolSpecs(provider)),
+  });
   const modelInfo = { provider: model.provider, modelId: model.modelId };
   const scope = {
     tools: prepared.tools,
@@ -104,7 +93,7 @@ export async function runMastraAgent(input: MastraRunInput): Promise<RunResult> 
     model: observeModel(
       model,
       tracker,
-      prepared.toolSpecs(primaryProvider),
+      prepared.toolSpecs(model.provider),
       promptBuilder(definition, recorder),
     ),
     tracker,

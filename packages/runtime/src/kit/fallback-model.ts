@@ -4,6 +4,7 @@ import type { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { ModelError } from "../errors/model-error.js";
 import { type ModelInfo, type ModelReference, modelInfoOf } from "../models/model-reference.js";
 import type { ProviderRegistry } from "../models/provider-registry.js";
+import { sleep } from "./sleep.js";
 import { toModelError } from "./to-model-error.js";
 
 /** How model calls are retried before moving to the next model. */
@@ -62,7 +63,7 @@ export function createFallbackModel(
   const maxRetries = options.retry?.maxRetries ?? 2;
   const initialDelayMs = options.retry?.initialDelayMs ?? 500;
   const maxDelayMs = options.retry?.maxDelayMs ?? 10_000;
-  const sleep = options.sleep ?? abortableSleep;
+  const wait = options.sleep ?? abortableSleep;
   const resolved: Array<LanguageModelV4 | undefined> = references.map((reference) =>
     typeof reference === "string" ? undefined : reference,
   );
@@ -109,7 +110,7 @@ export function createFallbackModel(
           last = typed;
           if (!ModelError.isInstance(typed) || !typed.retryable) throw typed;
           if (attempt < maxRetries) {
-            await sleep(backoff(attempt, initialDelayMs, maxDelayMs, error), signal);
+            await wait(backoff(attempt, initialDelayMs, maxDelayMs, error), signal);
           }
         }
       }
@@ -164,17 +165,9 @@ function backoff(attempt: number, initialDelayMs: number, maxDelayMs: number, er
   return exponential / 2 + Math.random() * (exponential / 2);
 }
 
+/** The default {@link Sleeper}: an abort during the wait fails the call with {@link AbortedError}. */
 function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError({ reason: signal.reason }));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortedError({ reason: signal?.reason }));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
+  return sleep(ms, signal).catch((reason: unknown) => {
+    throw new AbortedError({ reason });
   });
 }

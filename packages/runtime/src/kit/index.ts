@@ -5,7 +5,11 @@
  */
 
 export { modelInfoOf } from "../models/model-reference.js";
-export { zodIssuesToValidationIssues } from "../tools/zod-issues.js";
+export {
+  describeZodIssue,
+  type ZodIssueDescription,
+  zodIssuesToValidationIssues,
+} from "../tools/zod-issues.js";
 export {
   executeToolCall,
   type IncomingToolCall,
@@ -22,9 +26,15 @@ export {
 } from "./fallback-model.js";
 export { normalizeInput } from "./normalize-input.js";
 export { redactSecrets } from "./redact-secrets.js";
-export { createRunModel, resolveModel } from "./resolve-model.js";
+export {
+  createDefinitionModel,
+  createRunModel,
+  type DefinitionModelOptions,
+  resolveModel,
+} from "./resolve-model.js";
 export { createRunId, RunRecorder } from "./run-recorder.js";
 export { createRunStream, type EventSink, notify } from "./run-stream.js";
+export { toFunctionTools } from "./to-function-tools.js";
 export { isAbort, toModelError } from "./to-model-error.js";
 export { toModelMessage, toModelPrompt } from "./to-model-prompt.js";
 export { addUsage, EMPTY_USAGE, fromModelUsage } from "./usage.js";

@@ -17,8 +17,10 @@ import {
   type CanonicalRequest,
   canonicalizeRequest,
   diffLines,
+  encodeJson,
   formatDiff,
   hashCanonicalRequest,
+  type JsonEncoding,
   stringifyCanonical,
 } from "./request-hash.js";
 
@@ -217,7 +219,8 @@ export function createCassetteModel(options: CassetteModelOptions): CassetteMode
     if (callOptions.abortSignal?.aborted) throw callOptions.abortSignal.reason;
     const canonical = canonicalizeRequest(callOptions);
     const hash = hashCanonicalRequest(canonical);
-    const request = redactDeep(canonical) as CanonicalRequest;
+    // Canonical JSON is plain data, so encoding it only redacts its strings.
+    const request = encodeValue(canonical) as CanonicalRequest;
     const entry = mode === "record" ? undefined : lookUp(hash);
     if (entry || mode === "record") return { hash, request, entry };
     misses.push({ hash, method, request });
@@ -417,42 +420,21 @@ type EncodedObject = { [key: string]: CanonicalJsonValue };
  * Turns a response value into storable JSON that {@link decodeValue} can turn back: Dates, bytes,
  * URLs and errors become `{ "$type": ... }` objects; strings are redacted; `undefined` is dropped.
  */
-function encodeValue(value: unknown, seen = new Set<object>()): CanonicalJsonValue | undefined {
-  switch (typeof value) {
-    case "undefined":
-    case "function":
-    case "symbol":
-      return undefined;
-    case "string":
-      return redactSecrets(value);
-    case "boolean":
-      return value;
-    case "number":
-      return Number.isFinite(value) ? value : null;
-    case "bigint":
-      return value.toString();
-  }
-  if (value === null) return null;
-  const object = value as object;
-  if (object instanceof Date) return { $type: "Date", value: object.toISOString() };
-  if (object instanceof URL) return { $type: "URL", value: redactSecrets(object.toString()) };
-  if (object instanceof Uint8Array)
-    return { $type: "Uint8Array", base64: Buffer.from(object).toString("base64") };
-  if (seen.has(object)) return "[Circular]";
-  seen.add(object);
-  try {
-    if (object instanceof Error) return encodeError(object);
-    if (Array.isArray(object)) return object.map((item) => encodeValue(item, seen) ?? null);
-    const result: EncodedObject = {};
-    for (const [key, item] of Object.entries(object)) {
-      const encoded = encodeValue(item, seen);
-      if (encoded !== undefined) result[key] = encoded;
-    }
-    return result;
-  } finally {
-    seen.delete(object);
-  }
+function encodeValue(value: unknown): CanonicalJsonValue | undefined {
+  return encodeJson(value, CASSETTE_ENCODING);
 }
+
+const CASSETTE_ENCODING: JsonEncoding = {
+  string: redactSecrets,
+  object(object) {
+    if (object instanceof Date) return { $type: "Date", value: object.toISOString() };
+    if (object instanceof URL) return { $type: "URL", value: redactSecrets(object.toString()) };
+    if (object instanceof Uint8Array)
+      return { $type: "Uint8Array", base64: Buffer.from(object).toString("base64") };
+    if (object instanceof Error) return encodeError(object);
+    return undefined;
+  },
+};
 
 /** Error fields worth keeping: what retry logic and messages read. URLs and bodies may hold keys. */
 const ERROR_FIELDS = ["statusCode", "status", "isRetryable", "code"] as const;
@@ -492,15 +474,6 @@ function decodeValue(value: CanonicalJsonValue | undefined): unknown {
   }
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) result[key] = decodeValue(item);
-  return result;
-}
-
-function redactDeep(value: CanonicalJsonValue): CanonicalJsonValue {
-  if (typeof value === "string") return redactSecrets(value);
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(redactDeep);
-  const result: EncodedObject = {};
-  for (const [key, item] of Object.entries(value)) result[key] = redactDeep(item);
   return result;
 }
 

@@ -5,10 +5,11 @@ import { type Agent, type CreateAgentOptions, createAgent } from "../create-agen
 import { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { AgentEvent } from "../events/agent-event.js";
+import { sleep } from "../kit/sleep.js";
 import type { RunResult } from "../run-result.js";
 import type { AgentTool } from "../tools/agent-tool.js";
 import { defineTool } from "../tools/define-tool.js";
-import { createScriptedModel, type ScriptedModel, type ScriptedTurn, sleep } from "./scripted-model.js";
+import { createScriptedModel, type ScriptedModel, type ScriptedTurn } from "./scripted-model.js";
 
 /** Names of the contract's test cases, for {@link AgentRuntimeContractOptions.skip}. */
 export type AgentRuntimeContractCase =

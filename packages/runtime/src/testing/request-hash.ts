@@ -47,16 +47,49 @@ const REQUEST_FIELDS = [
  * @returns `undefined` only when the value itself is dropped (`undefined`, a function, a symbol).
  */
 export function toCanonicalJson(value: unknown): CanonicalJsonValue | undefined {
-  return canonical(value, new Set());
+  return encodeJson(value, CANONICAL_ENCODING);
 }
 
-function canonical(value: unknown, seen: Set<object>): CanonicalJsonValue | undefined {
+/**
+ * @internal How {@link encodeJson} stores what JSON cannot hold as is: strings it rewrites (e.g. to
+ * redact them), and objects it encodes itself rather than key by key (Dates, bytes, URLs…).
+ */
+export interface JsonEncoding {
+  /** The stored form of a string. */
+  string(text: string): string;
+  /** The JSON of an object it encodes itself, or `undefined` to walk the object's keys. */
+  object(object: object): CanonicalJsonValue | undefined;
+}
+
+const CANONICAL_ENCODING: JsonEncoding = {
+  string: (text) => text,
+  object(object) {
+    if (object instanceof Date) return Number.isNaN(object.getTime()) ? null : object.toISOString();
+    if (object instanceof URL) return object.toString();
+    if (object instanceof Uint8Array) return Buffer.from(object).toString("base64");
+    if (object instanceof ArrayBuffer) return Buffer.from(new Uint8Array(object)).toString("base64");
+    return undefined;
+  },
+};
+
+/**
+ * @internal Converts any value to plain JSON data, as {@link toCanonicalJson} does, with `encoding`
+ * deciding how strings and special objects are stored: object keys sorted, `bigint` as a decimal
+ * string, `undefined`, functions and symbols dropped from objects (`null` inside arrays),
+ * non-finite numbers as `null`, cycles as the string `"[Circular]"`.
+ */
+export function encodeJson(value: unknown, encoding: JsonEncoding): CanonicalJsonValue | undefined {
+  return walk(value, encoding, new Set());
+}
+
+function walk(value: unknown, encoding: JsonEncoding, seen: Set<object>): CanonicalJsonValue | undefined {
   switch (typeof value) {
     case "undefined":
     case "function":
     case "symbol":
       return undefined;
     case "string":
+      return encoding.string(value);
     case "boolean":
       return value;
     case "number":
@@ -66,18 +99,16 @@ function canonical(value: unknown, seen: Set<object>): CanonicalJsonValue | unde
   }
   if (value === null) return null;
   const object = value as object;
-  if (object instanceof Date) return Number.isNaN(object.getTime()) ? null : object.toISOString();
-  if (object instanceof URL) return object.toString();
-  if (object instanceof Uint8Array) return Buffer.from(object).toString("base64");
-  if (object instanceof ArrayBuffer) return Buffer.from(new Uint8Array(object)).toString("base64");
+  const special = encoding.object(object);
+  if (special !== undefined) return special;
   if (seen.has(object)) return "[Circular]";
   seen.add(object);
   try {
-    if (Array.isArray(object)) return object.map((item) => canonical(item, seen) ?? null);
+    if (Array.isArray(object)) return object.map((item) => walk(item, encoding, seen) ?? null);
     const source = object as Record<string, unknown>;
     const result: { [key: string]: CanonicalJsonValue } = {};
     for (const key of Object.keys(source).sort()) {
-      const item = canonical(source[key], seen);
+      const item = walk(source[key], encoding, seen);
       if (item !== undefined) result[key] = item;
     }
     return result;

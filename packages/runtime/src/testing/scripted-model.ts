@@ -7,6 +7,7 @@ import type {
   LanguageModelV4Usage,
 } from "@ai-sdk/provider";
 import { ScriptMismatchError } from "../errors/script-mismatch-error.js";
+import { sleep } from "../kit/sleep.js";
 import type { FinishReason } from "../run-result.js";
 
 /** A tool call a scripted turn makes. */
@@ -237,23 +238,4 @@ function describeLast(options: LanguageModelV4CallOptions): string {
   if (!last) return "(none)";
   const text = JSON.stringify(last.content);
   return `${last.role}: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
-}
-
-/** @internal Sleeps, rejecting with the signal's reason when aborted. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -1,23 +1,44 @@
 import type { z } from "zod";
 import type { ValidationIssue } from "../errors/invalid-definition-error.js";
 
-/** Turns Zod issues into field/expected pairs that read well in an error message. */
+/** How one issue reads: what its field must be, and what it was. */
+export type ZodIssueDescription = Omit<ValidationIssue, "field">;
+
+/**
+ * Turns Zod issues into field/expected pairs that read well in an error message ("`tools.0.name`
+ * must be of type string (received number)"). Parse with `reportInput: true`: `received` is the
+ * type of the input Zod reports with an issue (never its value).
+ *
+ * @param prefix Dotted path put before each issue's own path, e.g. `"overrides"`.
+ * @param describe Words one issue. By default a schema author's own message is kept as is and
+ *   Zod's built-in ones are reworded by {@link describeZodIssue}; pass your own to reword more,
+ *   falling back to {@link describeZodIssue}.
+ */
 export function zodIssuesToValidationIssues(
   issues: readonly z.core.$ZodIssue[],
   prefix = "",
+  describe: (issue: z.core.$ZodIssue) => ZodIssueDescription = describeIssue,
 ): ValidationIssue[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join(".");
     const field = prefix && path ? `${prefix}.${path}` : prefix || path || "(root)";
-    return { field, ...describeIssue(issue) };
+    return { field, ...describe(issue) };
   });
 }
 
 /** Zod's built-in messages; anything else was written by a schema author and is kept as is. */
 const DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized)/;
 
-function describeIssue(issue: z.core.$ZodIssue): { expected: string; received?: string } {
-  if (!DEFAULT_MESSAGE.test(issue.message)) return { expected: issue.message };
+function describeIssue(issue: z.core.$ZodIssue): ZodIssueDescription {
+  return DEFAULT_MESSAGE.test(issue.message) ? describeZodIssue(issue) : { expected: issue.message };
+}
+
+/**
+ * Words one Zod issue from its code and details, whatever its message: `of type number`, `at
+ * least 2 characters long`, `one of "a", "b"`… Codes without such details (`custom`, unions) read
+ * as their message without Zod's "Invalid input" prefix.
+ */
+export function describeZodIssue(issue: z.core.$ZodIssue): ZodIssueDescription {
   switch (issue.code) {
     case "invalid_type":
       return {

@@ -83,13 +83,26 @@ function withContainsAtRootOnly(schema: unknown): unknown {
 }
 
 /**
- * Ajv ignores the items `contains` evaluated when applying `unevaluatedItems` (the suite's
- * "unevaluatedItems with contains" cases), so a schema uses at most one of the two.
+ * Ajv 8 gets `unevaluatedItems`/`unevaluatedProperties` wrong once annotations flow through
+ * applicators, against the specification and the official suite (where this converter scores
+ * 100 % on both keyword files). Each of these is a verified ajv deviation:
+ * - `{"anyOf":[{"prefixItems":[false]},{}],"unevaluatedItems":{"const":null}}` accepts `[1.5]`
+ *   (keeps annotations of a failed branch);
+ * - `{"unevaluatedProperties":false,"if":{"properties":{"x-1":true}}}` rejects `{"x-1":null}`
+ *   (drops annotations of a passing `if`);
+ * - `{"anyOf":[{"unevaluatedItems":true}],"unevaluatedItems":{"enum":[null]}}` rejects
+ *   `[null,[null,null],null]` (drops a nested `unevaluatedItems`' annotations);
+ * - `contains` annotations are ignored by `unevaluatedItems`, and some mixes crash its generated code.
+ * So a generated schema keeps `unevaluated*` only when no applicator or `contains` is present.
  */
+const ANNOTATION_FLOW = /"(anyOf|oneOf|allOf|not|if|then|else|dependentSchemas|\$ref|contains)"/;
+
 function withoutContainsUnevaluatedMix(schema: unknown): unknown {
   const text = JSON.stringify(schema);
-  if (!text.includes('"contains"') || !text.includes('"unevaluatedItems"')) return schema;
-  return JSON.parse(text, (key, value) => (key === "unevaluatedItems" ? undefined : value));
+  if (!text.includes('"unevaluated') || !ANNOTATION_FLOW.test(text)) return schema;
+  return JSON.parse(text, (key, value) =>
+    key === "unevaluatedItems" || key === "unevaluatedProperties" ? undefined : value,
+  );
 }
 
 /** Picks up to `max` of the keyword arbitraries and merges their values into one object. */
@@ -207,9 +220,17 @@ describe.each(["draft-07", "2020-12"] as const)("agrees with ajv on random %s sc
           const validate = ajv.compile(schema as AnySchema);
           const { schema: zodSchema } = jsonSchemaToZod(schema, { draft });
           for (const value of instances) {
-            expect(zodSchema.safeParse(value).success, JSON.stringify({ schema, value })).toBe(
-              validate(value),
-            );
+            const ours = zodSchema.safeParse(value).success;
+            let reference: boolean;
+            try {
+              reference = validate(value) as boolean;
+            } catch {
+              // Ajv's generated validator itself crashes on some unevaluated* mixes (e.g.
+              // {"oneOf":[{},{"anyOf":[{"unevaluatedItems":false}],"not":true}]} on [null,null]):
+              // no reference verdict, but ours must still have answered without throwing.
+              continue;
+            }
+            expect(ours, JSON.stringify({ schema, value })).toBe(reference);
           }
         },
       ),

@@ -1,55 +1,37 @@
 import type { ValidationIssue } from "@flowmaestro/runtime";
+import {
+  describeZodIssue,
+  type ZodIssueDescription,
+  zodIssuesToValidationIssues,
+} from "@flowmaestro/runtime/kit";
 import type { z } from "zod";
 
 /**
- * @internal Turns Zod issues into field/expected pairs that read well in an error message. Follows
- * the wording of `@flowmaestro/runtime`'s own helper (not exported), so a tool error reads alike
- * whichever way the tool was built, and also rephrases the free-text messages of the JSON Schema
- * converter and of custom `error`s. Parse with `reportInput: true` to get `received` for type
- * mismatches (only the input's type is reported, never its value).
+ * @internal Turns Zod issues into field/expected pairs that read well in an error message, in the
+ * wording of `@flowmaestro/runtime`'s `zodIssuesToValidationIssues` (so a tool error reads alike
+ * whichever way the tool was built), and also rephrases the free-text messages of the JSON Schema
+ * converter and of custom `error`s. Parse with `reportInput: true`: `received` is the type of the
+ * input Zod reports with a type mismatch (never its value).
  */
 export function toValidationIssues(issues: readonly z.core.$ZodIssue[], prefix = ""): ValidationIssue[] {
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join(".");
-    const field = prefix && path ? `${prefix}.${path}` : prefix || path || "(root)";
-    return { field, ...describeIssue(issue) };
-  });
+  return zodIssuesToValidationIssues(issues, prefix, describeIssue);
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { expected: string; received?: string } {
+/** The runtime's wording by code, except where a message or a detail says more. */
+function describeIssue(issue: z.core.$ZodIssue): ZodIssueDescription {
   switch (issue.code) {
     case "invalid_type":
       // A required key whose value may be anything (`z.unknown()` made non-optional).
       if (issue.expected === "nonoptional") return { expected: "present (it is required)" };
-      return {
-        expected:
-          issue.expected === "undefined"
-            ? "absent"
-            : issue.expected === "int"
-              ? "an integer"
-              : `of type ${issue.expected}`,
-        // Zod keeps `input` only when parsing with `reportInput: true`.
-        ...("input" in issue ? { received: describeInput(issue.input) } : {}),
-      };
-    case "too_small":
-      return { expected: boundText(issue.origin, "at least", issue.minimum, issue.inclusive) };
-    case "too_big":
-      return { expected: boundText(issue.origin, "at most", issue.maximum, issue.inclusive) };
-    case "invalid_value":
-      return { expected: `one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}` };
-    case "unrecognized_keys":
-      return { expected: `an object without the keys ${issue.keys.map((key) => `"${key}"`).join(", ")}` };
+      if (issue.expected === "int") return { ...describeZodIssue(issue), expected: "an integer" };
+      break;
     case "invalid_format":
       // A custom message (`z.string().regex(re, { error })`) says more than the format's name.
       if (!/^Invalid\b/.test(issue.message)) return { expected: phrase(issue.message) };
-      return {
-        expected:
-          issue.format === "regex" && "pattern" in issue
-            ? `text matching ${String(issue.pattern)}`
-            : `a valid ${issue.format}`,
-      };
-    case "not_multiple_of":
-      return { expected: `a multiple of ${String(issue.divisor)}` };
+      if (issue.format === "regex" && "pattern" in issue) {
+        return { expected: `text matching ${String(issue.pattern)}` };
+      }
+      break;
     case "invalid_union": {
       // A discriminated union whose discriminator matched no option: list the options.
       const options = (issue as { options?: unknown[] }).options;
@@ -58,9 +40,16 @@ function describeIssue(issue: z.core.$ZodIssue): { expected: string; received?: 
       }
       return { expected: phrase(issue.message) };
     }
+    case "too_small":
+    case "too_big":
+    case "invalid_value":
+    case "unrecognized_keys":
+    case "not_multiple_of":
+      break;
     default:
       return { expected: phrase(issue.message) };
   }
+  return describeZodIssue(issue);
 }
 
 /**
@@ -81,18 +70,4 @@ function phrase(message: string): string {
   if (/^unexpected property\b/i.test(text)) return "absent (the schema allows no such property)";
   if (/^missing required property\b/i.test(text)) return "present (it is required)";
   return `valid (${text.charAt(0).toLowerCase()}${text.slice(1)})`;
-}
-
-function boundText(origin: string, word: string, bound: unknown, inclusive: boolean | undefined): string {
-  const value = String(bound);
-  const strict = inclusive === false ? (word === "at least" ? "greater than" : "less than") : word;
-  if (origin === "string") return `${strict} ${value} characters long`;
-  if (origin === "array" || origin === "set") return `${strict} ${value} items long`;
-  return `${strict} ${value}`;
-}
-
-function describeInput(input: unknown): string {
-  if (input === null) return "null";
-  if (Array.isArray(input)) return "array";
-  return typeof input;
 }
