@@ -190,11 +190,15 @@ async function drive(
       return output.error === undefined ? {} : { error: output.error };
     }
     const output = await prepared.agent.stream(messages as never, options);
-    let error: unknown;
-    for await (const chunk of output.fullStream) {
-      if (chunk.type === "error" && error === undefined) error = chunk.payload.error ?? chunk;
-      else if (chunk.type === "tripwire" && error === undefined) error = chunk.payload;
-    }
+    // Events come from the observed model and the tools; Mastra's own chunks are only drained.
+    // Its consumeStream avoids a JS-level await per chunk in our code.
+    let streamError: unknown;
+    await output.consumeStream({
+      onError: (error: unknown) => {
+        streamError ??= error;
+      },
+    });
+    const error = output.error ?? streamError ?? output.tripwire;
     return error === undefined ? {} : { error };
   } catch (error) {
     return { error };
