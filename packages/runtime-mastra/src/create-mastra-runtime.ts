@@ -1,21 +1,10 @@
 import {
-  type AgentInput,
   type AgentRuntime,
-  applyOverrides,
   defaultProviderRegistry,
   type ProviderRegistry,
   type ResolvedAgentDefinition,
-  type RunOptions,
-  type RunResult,
-  type RunStream,
 } from "@flowmaestro/runtime";
-import {
-  createRunId,
-  createRunStream,
-  type EventSink,
-  normalizeInput,
-  notify,
-} from "@flowmaestro/runtime/kit";
+import { createAgentRuntime } from "@flowmaestro/runtime/kit";
 import type { Agent } from "@mastra/core/agent";
 import type { Mastra } from "@mastra/core/mastra";
 import { loadMastra, type MastraModules } from "./mastra-runtime/load-mastra.js";
@@ -71,41 +60,15 @@ export function createMastraRuntime(options: MastraRuntimeOptions = {}): MastraR
     return { prepared, modules };
   };
 
-  const prepareRun = (
-    definition: ResolvedAgentDefinition,
-    input: AgentInput,
-    runOptions: RunOptions | undefined,
-  ) => ({
-    definition: applyOverrides(definition, runOptions?.overrides, { providers }),
-    baseDefinition: definition,
-    messages: normalizeInput(input),
-    runId: runOptions?.runId ?? createRunId(),
-    runtimeName: "mastra",
-    providers,
-    signal: runOptions?.signal,
-    prepare: prepareAgent,
-  });
-
-  return {
-    specificationVersion: "v1",
+  const runtime = createAgentRuntime({
     name: "mastra",
     providers,
-    async execute(definition, input, runOptions): Promise<RunResult> {
-      const prepared = prepareRun(definition, input, runOptions);
-      const onEvent = runOptions?.onEvent;
-      const emit: EventSink | undefined = onEvent ? (event) => notify(onEvent, event) : undefined;
-      return runMastraAgent({ ...prepared, mode: "generate", emit });
+    run: (prepared) => runMastraAgent({ ...prepared, prepare: prepareAgent }),
+    extra: {
+      async getMastraAgent(definition: ResolvedAgentDefinition) {
+        return (await prepareAgent(definition)).prepared.agent;
+      },
     },
-    stream(definition, input, runOptions): RunStream {
-      const prepared = prepareRun(definition, input, runOptions);
-      return createRunStream(
-        prepared.runId,
-        (emit) => runMastraAgent({ ...prepared, mode: "stream", emit }),
-        runOptions?.onEvent,
-      );
-    },
-    async getMastraAgent(definition) {
-      return (await prepareAgent(definition)).prepared.agent;
-    },
-  };
+  });
+  return runtime as MastraRuntime;
 }

@@ -10,8 +10,6 @@ import {
   type AgentTool,
   type FinishReason,
   MaxIterationsError,
-  type ProviderRegistry,
-  type ResolvedAgentDefinition,
   type RunResult,
   type TokenUsage,
   type ToolResultRecord,
@@ -19,11 +17,11 @@ import {
 import {
   createDefinitionModel,
   EMPTY_USAGE,
-  type EventSink,
   executeToolCall,
   type FallbackModel,
   fromModelUsage,
   isAbort,
+  type PreparedRun,
   parseToolArguments,
   RunRecorder,
   toFunctionTools,
@@ -33,16 +31,8 @@ import {
 import type { ModelMessage } from "ai";
 
 /** Everything one run needs. */
-export interface LoopInput {
-  definition: ResolvedAgentDefinition;
-  messages: ModelMessage[];
-  runId: string;
-  runtimeName: string;
-  providers: ProviderRegistry;
-  mode: "generate" | "stream";
-  signal: AbortSignal | undefined;
-  emit: EventSink | undefined;
-}
+/** Everything one run needs: the kit's prepared run. */
+export type LoopInput = PreparedRun;
 
 /** Tools by name, built once per definition's tools array, not per run or per step. */
 const toolMaps = new WeakMap<readonly AgentTool[], ReadonlyMap<string, AgentTool>>();

@@ -7,13 +7,12 @@ import {
   AbortedError,
   AgentSdkError,
   MaxIterationsError,
-  type ProviderRegistry,
   type ResolvedAgentDefinition,
   type RunResult,
 } from "@flowmaestro/runtime";
 import {
   createDefinitionModel,
-  type EventSink,
+  type PreparedRun,
   RunRecorder,
   redactSecrets,
   toModelError,
@@ -28,18 +27,8 @@ import { StepTracker } from "./step-tracker.js";
 const UNLIMITED_TOOL_CALLS = 1_000_000;
 
 /** Everything one run needs. @internal */
-export interface MastraRunInput {
-  /** The definition with the run's overrides applied. */
-  definition: ResolvedAgentDefinition;
-  /** The definition as the host passed it: the key of the cached Mastra agent. */
-  baseDefinition: ResolvedAgentDefinition;
-  messages: ModelMessage[];
-  runId: string;
-  runtimeName: string;
-  providers: ProviderRegistry;
-  mode: "generate" | "stream";
-  signal: AbortSignal | undefined;
-  emit: EventSink | undefined;
+/** A prepared run plus how to get the (cached) Mastra agent for its definition. */
+export interface MastraRunInput extends PreparedRun {
   prepare: (
     definition: ResolvedAgentDefinition,
   ) => Promise<{ prepared: PreparedAgent; modules: MastraModules }>;

@@ -10,6 +10,7 @@ export {
   type ZodIssueDescription,
   zodIssuesToValidationIssues,
 } from "../tools/zod-issues.js";
+export { createAgentRuntime, type PreparedRun } from "./create-agent-runtime.js";
 export {
   executeToolCall,
   type IncomingToolCall,

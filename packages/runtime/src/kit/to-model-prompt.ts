@@ -25,17 +25,9 @@ export function toModelMessage(message: ModelMessage): LanguageModelV4Message {
     case "system":
       return { role: "system", content: message.content, ...providerOptions };
     case "user":
-      return {
-        role: "user",
-        content:
-          typeof message.content === "string"
-            ? [{ type: "text", text: message.content }]
-            : (message.content as unknown as AnyPart[]).map(toContentPart),
-        ...providerOptions,
-      } as LanguageModelV4Message;
     case "assistant":
       return {
-        role: "assistant",
+        role: message.role,
         content:
           typeof message.content === "string"
             ? [{ type: "text", text: message.content }]
