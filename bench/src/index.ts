@@ -8,6 +8,7 @@
  * `--only=legacy,ai-loop` runs some runners only (ratios to a runner left out show as "—").
  */
 import { createScriptedModel } from "@flowmaestro/runtime/testing";
+import { measureHistoryLength } from "./history-length.js";
 import { type Contestant, gcAvailable, measureScenario } from "./measure.js";
 import {
   createReport,
@@ -100,6 +101,10 @@ for (const scenario of scenarios) {
 
 const report = createReport(results, { gc: gcAvailable, quick });
 process.stdout.write(renderMarkdown(report));
+if (!only || only.includes("legacy")) {
+  log("[bench] legacy per-step cost vs history length");
+  process.stdout.write(`\n${await measureHistoryLength(quick)}`);
+}
 // Partial runs (`--quick`, `--only`) must not replace the numbers of the last full run.
 const file = await writeJsonReport(report, quick || only ? "partial" : "latest");
 log(`[bench] wrote ${file}`);

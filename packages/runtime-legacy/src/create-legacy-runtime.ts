@@ -1,22 +1,18 @@
-import { type AgentRuntime, defaultProviderRegistry, type ProviderRegistry } from "@flowmaestro/runtime";
-import { createAgentRuntime } from "@flowmaestro/runtime/kit";
+import type { AgentRuntime } from "@flowmaestro/runtime";
+import { checkRuntimeOptions, createAgentRuntime } from "@flowmaestro/runtime/kit";
 import { runLoop } from "./react-loop/run-loop.js";
 
-/** Options of {@link createLegacyRuntime}. */
-export interface LegacyRuntimeOptions {
-  /** Resolves `"provider/model"` strings. @default defaultProviderRegistry */
-  providers?: ProviderRegistry;
-}
+/** Options of {@link createLegacyRuntime}: none yet (model strings are resolved by `createAgent`). */
+export type LegacyRuntimeOptions = Record<string, never>;
 
 /**
  * Creates the legacy runtime: FlowMaestro's own ReAct loop on the AI SDK language-model spec,
  * with no agent framework underneath. The lean, fastest path, and the fallback when a framework
- * runtime breaks.
+ * runtime breaks. It writes nothing to the console.
+ *
+ * @throws {InvalidDefinitionError} for any option (it takes none; `providers` moved to `createAgent`).
  */
 export function createLegacyRuntime(options: LegacyRuntimeOptions = {}): AgentRuntime {
-  return createAgentRuntime({
-    name: "legacy",
-    providers: options.providers ?? defaultProviderRegistry,
-    run: runLoop,
-  });
+  checkRuntimeOptions("legacy", options, []);
+  return createAgentRuntime({ name: "legacy", run: runLoop });
 }

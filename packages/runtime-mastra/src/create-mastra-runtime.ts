@@ -1,10 +1,5 @@
-import {
-  type AgentRuntime,
-  defaultProviderRegistry,
-  type ProviderRegistry,
-  type ResolvedAgentDefinition,
-} from "@flowmaestro/runtime";
-import { createAgentRuntime } from "@flowmaestro/runtime/kit";
+import type { AgentRuntime, ResolvedAgentDefinition } from "@flowmaestro/runtime";
+import { checkRuntimeOptions, createAgentRuntime } from "@flowmaestro/runtime/kit";
 import type { Agent } from "@mastra/core/agent";
 import type { Mastra } from "@mastra/core/mastra";
 import { loadMastra, type MastraModules } from "./mastra-runtime/load-mastra.js";
@@ -13,11 +8,9 @@ import { runMastraAgent } from "./mastra-runtime/run-mastra-agent.js";
 
 /** Options of {@link createMastraRuntime}. */
 export interface MastraRuntimeOptions {
-  /** Resolves `"provider/model"` strings. @default defaultProviderRegistry */
-  providers?: ProviderRegistry;
   /**
    * A Mastra instance the runtime's agents are attached to, so they use its logger and
-   * observability. When unset, agents stand alone and Mastra's logging is silenced.
+   * observability. When unset, agents stand alone and Mastra writes nothing to the console.
    */
   mastra?: Mastra;
 }
@@ -28,15 +21,18 @@ export interface MastraRuntime extends AgentRuntime {
   /**
    * Escape hatch: the Mastra `Agent` this runtime built (and caches) for a definition, e.g. to
    * register it with Mastra's server or playground. Runs through it bypass the FlowMaestro
-   * contract (events, statuses); use `execute`/`stream` for those.
+   * contract (events, statuses, retries, fallbacks); use `execute`/`stream` for those.
    */
   getMastraAgent(definition: ResolvedAgentDefinition): Promise<Agent>;
 }
 
 /**
  * Creates the Mastra runtime: each agent definition runs on a `@mastra/core` `Agent` (built once
- * per definition object and cached), with the same events, statuses, tool errors and messages as
- * every other runtime. `@mastra/core` is loaded on the first run.
+ * per agent and cached, shared by every run and every per-run override), with the same events,
+ * statuses, tool errors and messages as every other runtime. `@mastra/core` is loaded on the
+ * first run.
+ *
+ * @throws {InvalidDefinitionError} for an unknown option (`providers` moved to `createAgent`).
  *
  * @example
  * ```ts
@@ -45,24 +41,31 @@ export interface MastraRuntime extends AgentRuntime {
  * ```
  */
 export function createMastraRuntime(options: MastraRuntimeOptions = {}): MastraRuntime {
-  const providers = options.providers ?? defaultProviderRegistry;
-  const agents = new WeakMap<ResolvedAgentDefinition, PreparedAgent>();
+  checkRuntimeOptions("Mastra", options, ["mastra"]);
+  // One Mastra agent per tools array, id and name: per-run overrides (which produce a new
+  // definition object) reuse it; the prompt, model and settings come from each run.
+  const agents = new WeakMap<object, Map<string, PreparedAgent>>();
 
   const prepareAgent = async (
     definition: ResolvedAgentDefinition,
   ): Promise<{ prepared: PreparedAgent; modules: MastraModules }> => {
     const modules = await loadMastra();
-    let prepared = agents.get(definition);
+    let byIdentity = agents.get(definition.tools);
+    if (!byIdentity) {
+      byIdentity = new Map();
+      agents.set(definition.tools, byIdentity);
+    }
+    const key = `${definition.id}\u0000${definition.name}`;
+    let prepared = byIdentity.get(key);
     if (!prepared) {
-      prepared = buildMastraAgent(definition, { modules, providers, mastra: options.mastra });
-      agents.set(definition, prepared);
+      prepared = buildMastraAgent(definition, { modules, mastra: options.mastra });
+      byIdentity.set(key, prepared);
     }
     return { prepared, modules };
   };
 
   const runtime = createAgentRuntime({
     name: "mastra",
-    providers,
     run: (prepared) => runMastraAgent({ ...prepared, prepare: prepareAgent }),
     extra: {
       async getMastraAgent(definition: ResolvedAgentDefinition) {

@@ -1,15 +1,75 @@
+import type { LanguageModelV4, SharedV4ProviderOptions } from "@ai-sdk/provider";
 import type { ModelMessage } from "ai";
-import { z } from "zod";
-import { InvalidDefinitionError, type ValidationIssue } from "./errors/invalid-definition-error.js";
-import { UnknownProviderError } from "./errors/unknown-provider-error.js";
-import type { ModelRetryOptions } from "./kit/fallback-model.js";
-import { isLanguageModelV4, type ModelReference } from "./models/model-reference.js";
-import { type ProviderRegistry, splitModelString } from "./models/provider-registry.js";
+import type { ModelReference } from "./models/model-reference.js";
 import type { AgentTool } from "./tools/agent-tool.js";
-import { zodIssuesToValidationIssues } from "./tools/zod-issues.js";
 
 /** Default for {@link AgentDefinition.maxIterations}. */
 export const DEFAULT_MAX_ITERATIONS = 10;
+
+/** Defaults of {@link ModelRetryOptions}. */
+export const DEFAULT_RETRY: Readonly<Required<ModelRetryOptions>> = Object.freeze({
+  maxRetries: 2,
+  initialDelayMs: 500,
+  maxDelayMs: 10_000,
+});
+
+/**
+ * Defaults of {@link ModelTimeoutOptions}: 10 minutes per call (the default request timeout of the
+ * OpenAI and Anthropic SDKs) and 5 minutes without a stream part (reasoning models can think
+ * silently for minutes before their first part).
+ */
+export const DEFAULT_TIMEOUTS: Readonly<Required<ModelTimeoutOptions>> = Object.freeze({
+  modelCallMs: 600_000,
+  streamStallMs: 300_000,
+});
+
+/** Default for {@link AgentDefinition.maxToolInputDepth}. */
+export const DEFAULT_MAX_TOOL_INPUT_DEPTH = 64;
+
+/** How model calls are retried before moving to the next model of the list. */
+export interface ModelRetryOptions {
+  /**
+   * Retries per model after a retryable failure (429, 408/409, 5xx, timeouts, network errors).
+   * @default 2
+   */
+  maxRetries?: number;
+  /** First backoff delay; doubles per retry, with jitter. @default 500 */
+  initialDelayMs?: number;
+  /** Cap on one delay, including a provider's `retry-after`. @default 10000 */
+  maxDelayMs?: number;
+}
+
+/**
+ * How long a model may take. A timeout is a retryable model error: the call is retried, then the
+ * next model of the list is tried, then the run fails with `MODEL_ERROR`.
+ */
+export interface ModelTimeoutOptions {
+  /**
+   * Longest one model call may take: the whole answer for `execute`, the response's start (the
+   * provider accepting the request) for `stream`.
+   * @default 600000
+   */
+  modelCallMs?: number;
+  /**
+   * Longest a streaming answer may go without a part. A stall before the model produced any
+   * content is retried like a timed-out call; a stall after content was streamed fails the run
+   * (retrying would repeat text the host has already shown).
+   * @default 300000
+   */
+  streamStallMs?: number;
+}
+
+/**
+ * Whether and which tools the model must call: `auto` (the model decides; the default), `none`,
+ * `required` (some tool), or one named tool.
+ */
+export type ToolChoice = "auto" | "none" | "required" | { readonly type: "tool"; readonly toolName: string };
+
+/**
+ * Options for the provider, by provider id, sent with every model call as the AI SDK's
+ * `providerOptions`, e.g. `{ anthropic: { thinking: { type: "enabled", budgetTokens: 2048 } } }`.
+ */
+export type ProviderOptions = SharedV4ProviderOptions;
 
 /**
  * Everything that makes an agent, independent of the runtime that runs it. The same definition
@@ -23,13 +83,15 @@ export interface AgentDefinition {
   /** System instructions. */
   instructions?: string;
   /**
-   * The model: an AI SDK model instance or a `"provider/model"` string, or a list of them to fall
-   * back through in order when a model keeps failing with a retryable error (429, 5xx, timeout,
-   * network). A non-retryable error (400, auth) fails the run at once.
+   * The model: an AI SDK (ai@7, spec v4) model instance or a `"provider/model"` string, or a list
+   * of them to fall back through in order when a model keeps failing with a retryable error (429,
+   * 5xx, timeout, network). A non-retryable error (400, auth) fails the run at once.
    */
   model: ModelReference | readonly ModelReference[];
-  /** How model calls are retried (per model) before falling back. Defaults: 2 retries from 500 ms. */
+  /** How model calls are retried (per model) before falling back. */
   retry?: ModelRetryOptions;
+  /** How long model calls may take. */
+  timeouts?: ModelTimeoutOptions;
   /** Sampling temperature, 0 to 2. Provider default when unset. */
   temperature?: number;
   /** Cap on output tokens per model call. Provider default when unset. */
@@ -42,146 +104,55 @@ export interface AgentDefinition {
   maxIterations?: number;
   /** Tools the model may call. Names must be unique. */
   tools?: readonly AgentTool[];
+  /** Whether and which tools the model must call. @default "auto" */
+  toolChoice?: ToolChoice;
+  /** Provider-specific options sent with every model call (reasoning, caching, store…). */
+  providerOptions?: ProviderOptions;
+  /**
+   * Deepest nesting of objects and arrays accepted in a tool call's arguments. Deeper arguments
+   * go back to the model as an `INVALID_TOOL_ARGUMENTS` tool error without reaching the tool's
+   * validator (deeply recursive validation would exhaust the stack).
+   * @default 64
+   */
+  maxToolInputDepth?: number;
 }
 
-/** A definition after validation: defaults applied, `id` set. What runtimes receive. */
-export interface ResolvedAgentDefinition extends AgentDefinition {
+/**
+ * A definition after validation, as runtimes receive it: defaults applied, `id` set, and the
+ * models resolved to AI SDK model instances (first one first, then the fallbacks).
+ */
+export interface ResolvedAgentDefinition {
   readonly id: string;
+  readonly name: string;
+  readonly instructions: string | undefined;
+  /** The model, then its fallbacks; never empty. */
+  readonly models: readonly LanguageModelV4[];
+  readonly retry: Readonly<Required<ModelRetryOptions>>;
+  readonly timeouts: Readonly<Required<ModelTimeoutOptions>>;
+  readonly temperature: number | undefined;
+  readonly maxOutputTokens: number | undefined;
   readonly maxIterations: number;
   readonly tools: readonly AgentTool[];
+  readonly toolChoice: ToolChoice | undefined;
+  readonly providerOptions: ProviderOptions | undefined;
+  readonly maxToolInputDepth: number;
 }
 
 /** Input of a run: a user message as a string, or the messages so far (AI SDK `ModelMessage`s). */
 export type AgentInput = string | readonly ModelMessage[];
 
-const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
-const toolSchema = z.looseObject({
-  name: z
-    .string()
-    .regex(TOOL_NAME, { error: "a name of 1 to 64 characters from A-Z a-z 0-9 _ - (no spaces)" }),
-  description: z.string().optional(),
-  jsonSchema: z.looseObject({}),
-  parseInput: z.function(),
-  execute: z.function(),
-  timeoutMs: z.number().int().positive().optional(),
-});
-
-const modelReferenceSchema = z.union([
-  z.string().regex(/^[^/\s]+\/\S+$/, { error: 'a "provider/model" string such as "openai/gpt-4o"' }),
-  z.custom<ModelReference>(isLanguageModelV4, {
-    error: "an AI SDK v4 language model (from an ai@7 provider)",
-  }),
-]);
-
-const definitionSchema = z.object({
-  id: z.string().min(1).max(200).optional(),
-  name: z.string().min(1).max(200),
-  instructions: z.string().optional(),
-  model: z.union([modelReferenceSchema, z.array(modelReferenceSchema).min(1).max(10)]),
-  retry: z
-    .strictObject({
-      maxRetries: z.number().int().min(0).max(10).optional(),
-      initialDelayMs: z.number().min(0).max(60_000).optional(),
-      maxDelayMs: z.number().min(0).max(600_000).optional(),
-    })
-    .optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  maxOutputTokens: z.number().int().positive().optional(),
-  maxIterations: z.number().int().min(1).max(10_000).optional(),
-  tools: z.array(toolSchema).optional(),
-});
-
-/** Per-call overrides of definition fields. */
+/** Per-run overrides of definition fields, validated like the definition. */
 export type AgentOverrides = Partial<
   Pick<
     AgentDefinition,
-    "instructions" | "model" | "temperature" | "maxOutputTokens" | "maxIterations" | "retry"
+    | "instructions"
+    | "model"
+    | "temperature"
+    | "maxOutputTokens"
+    | "maxIterations"
+    | "retry"
+    | "timeouts"
+    | "toolChoice"
+    | "providerOptions"
   >
 >;
-
-const overridesSchema = definitionSchema
-  .pick({
-    instructions: true,
-    model: true,
-    temperature: true,
-    maxOutputTokens: true,
-    maxIterations: true,
-    retry: true,
-  })
-  .partial()
-  .strict();
-
-/**
- * Validates a definition and applies defaults. Throws {@link InvalidDefinitionError} naming
- * every offending field, or {@link UnknownProviderError} for a model string whose provider the
- * registry does not know.
- */
-export function resolveAgentDefinition(
-  definition: AgentDefinition,
-  options: { providers?: ProviderRegistry } = {},
-): ResolvedAgentDefinition {
-  const parsed = definitionSchema.safeParse(definition, { reportInput: true });
-  const issues: ValidationIssue[] = parsed.success ? [] : zodIssuesToValidationIssues(parsed.error.issues);
-  const tools = definition?.tools ?? [];
-  if (Array.isArray(tools)) {
-    const seen = new Set<string>();
-    tools.forEach((tool, index) => {
-      if (tool && seen.has(tool.name)) {
-        issues.push({
-          field: `tools.${index}.name`,
-          expected: "unique",
-          received: JSON.stringify(tool.name),
-        });
-      }
-      if (tool) seen.add(tool.name);
-    });
-  }
-  if (issues.length > 0) throw new InvalidDefinitionError({ issues });
-  checkProvider(definition.model, "model", options.providers);
-  return {
-    ...definition,
-    id: definition.id ?? definition.name,
-    maxIterations: definition.maxIterations ?? DEFAULT_MAX_ITERATIONS,
-    tools,
-  };
-}
-
-/** Validates per-call overrides and merges them onto a resolved definition. */
-export function applyOverrides(
-  definition: ResolvedAgentDefinition,
-  overrides: AgentOverrides | undefined,
-  options: { providers?: ProviderRegistry } = {},
-): ResolvedAgentDefinition {
-  if (overrides === undefined) return definition;
-  const parsed = overridesSchema.safeParse(overrides, { reportInput: true });
-  if (!parsed.success) {
-    throw new InvalidDefinitionError({
-      subject: "run overrides",
-      issues: zodIssuesToValidationIssues(parsed.error.issues, "overrides"),
-    });
-  }
-  if (overrides.model !== undefined) checkProvider(overrides.model, "overrides.model", options.providers);
-  const merged = { ...definition };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  }
-  return merged;
-}
-
-function checkProvider(
-  model: ModelReference | readonly ModelReference[],
-  field: string,
-  providers: ProviderRegistry | undefined,
-) {
-  if (Array.isArray(model)) {
-    model.forEach((entry: ModelReference, index) => {
-      checkProvider(entry, `${field}.${index}`, providers);
-    });
-    return;
-  }
-  if (typeof model !== "string" || !providers) return;
-  const { provider } = splitModelString(model);
-  if (!providers.has(provider))
-    throw new UnknownProviderError({ provider, availableProviders: providers.ids(), field });
-}

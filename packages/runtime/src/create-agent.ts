@@ -1,11 +1,14 @@
-import {
-  type AgentDefinition,
-  type AgentInput,
-  type ResolvedAgentDefinition,
-  resolveAgentDefinition,
+import type {
+  AgentDefinition,
+  AgentInput,
+  AgentOverrides,
+  ResolvedAgentDefinition,
 } from "./agent-definition.js";
 import type { AgentRuntime, RunOptions, RunStream } from "./agent-runtime.js";
+import { applyOverrides, resolveAgentDefinition } from "./definition/resolve-agent-definition.js";
+import { validateRunOptions } from "./definition/validate-run-options.js";
 import { InvalidDefinitionError } from "./errors/invalid-definition-error.js";
+import { defaultProviderRegistry, type ProviderRegistry } from "./models/provider-registry.js";
 import type { RunResult } from "./run-result.js";
 
 /** Options of {@link createAgent}: a definition plus the runtime that runs it. */
@@ -15,29 +18,45 @@ export interface CreateAgentOptions extends AgentDefinition {
    * another runtime is this one option.
    */
   runtime: AgentRuntime;
+  /**
+   * Resolves `"provider/model"` strings, here and in per-run `overrides.model`.
+   * @default defaultProviderRegistry
+   */
+  providers?: ProviderRegistry;
+}
+
+/** Options of one run of an {@link Agent}. */
+export interface AgentRunOptions extends RunOptions {
+  /** Per-run overrides of definition fields (validated like the definition). */
+  overrides?: AgentOverrides;
 }
 
 /** An agent bound to a runtime. */
 export interface Agent {
   readonly id: string;
   readonly name: string;
-  /** The validated definition, defaults applied. */
+  /** The validated definition, defaults applied and models resolved. */
   readonly definition: ResolvedAgentDefinition;
   readonly runtime: AgentRuntime;
-  /** Runs to the end and resolves with the result (never rejects for run failures; check `status`). */
-  execute(input: AgentInput, options?: RunOptions): Promise<RunResult>;
-  /** Runs and streams events; `await stream.result` for the result. */
-  stream(input: AgentInput, options?: RunOptions): RunStream;
+  /**
+   * Runs to the end and resolves with the result. Never rejects for run failures (check
+   * `status`); rejects with a typed error for invalid input or options.
+   */
+  execute(input: AgentInput, options?: AgentRunOptions): Promise<RunResult>;
+  /** Runs and streams events; `await stream.result` for the result. Throws for invalid input or options. */
+  stream(input: AgentInput, options?: AgentRunOptions): RunStream;
   /** The same agent on another runtime. */
   withRuntime(runtime: AgentRuntime): Agent;
 }
 
 /**
- * Creates an agent. The definition is validated here, so a bad definition fails at start-up,
- * not at the first request.
+ * Creates an agent. The definition is validated and its model strings resolved here, so a bad
+ * definition or a missing provider package fails at start-up, not at the first request.
  *
- * @throws {InvalidDefinitionError} naming each bad field (e.g. `maxIterations`, `tools.0.name`).
+ * @throws {InvalidDefinitionError} naming each bad field (e.g. `maxIterations`, `tools.0.name`,
+ *   a misspelt key with a did-you-mean).
  * @throws {UnknownProviderError} for a `"provider/model"` string with an unregistered provider.
+ * @throws {ProviderNotInstalledError} when that provider's package is not installed.
  *
  * @example
  * ```ts
@@ -48,35 +67,58 @@ export interface Agent {
  *   model: "openai/gpt-4o-mini",
  *   tools: [weather],
  * });
- * const result = await agent.execute("Weather in Paris?");
+ * const result = await agent.execute("Weather in Paris?", { context: { tenantId: "acme" } });
  * ```
  */
 export function createAgent(options: CreateAgentOptions): Agent {
   if (typeof options !== "object" || options === null) {
     throw new InvalidDefinitionError({ issues: [{ field: "(root)", expected: "an object" }] });
   }
-  const { runtime, ...definition } = options;
+  const { runtime, providers = defaultProviderRegistry, ...definition } = options;
   if (!isRuntime(runtime)) {
     throw new InvalidDefinitionError({
       issues: [{ field: "runtime", expected: "an AgentRuntime such as createLegacyRuntime()" }],
     });
   }
-  return bind(resolveAgentDefinition(definition, { providers: runtime.providers }), runtime);
+  if (!isRegistry(providers)) {
+    throw new InvalidDefinitionError({
+      issues: [{ field: "providers", expected: "a ProviderRegistry from createProviderRegistry()" }],
+    });
+  }
+  return bind(resolveAgentDefinition(definition, { providers }), runtime, providers);
 }
 
-function bind(definition: ResolvedAgentDefinition, runtime: AgentRuntime): Agent {
+function bind(
+  definition: ResolvedAgentDefinition,
+  runtime: AgentRuntime,
+  providers: ProviderRegistry,
+): Agent {
+  const prepare = (options: AgentRunOptions | undefined) => {
+    const { overrides, ...runOptions } = validateRunOptions(options, ["overrides"]) as AgentRunOptions;
+    return { definition: applyOverrides(definition, overrides, { providers }), runOptions };
+  };
   return {
     id: definition.id,
     name: definition.name,
     definition,
     runtime,
-    execute: (input, runOptions) => runtime.execute(definition, input, runOptions),
-    stream: (input, runOptions) => runtime.stream(definition, input, runOptions),
+    execute: (input, options) => {
+      try {
+        const prepared = prepare(options);
+        return runtime.execute(prepared.definition, input, prepared.runOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    stream: (input, options) => {
+      const prepared = prepare(options);
+      return runtime.stream(prepared.definition, input, prepared.runOptions);
+    },
     withRuntime: (next) => {
       if (!isRuntime(next)) {
         throw new InvalidDefinitionError({ issues: [{ field: "runtime", expected: "an AgentRuntime" }] });
       }
-      return bind(resolveAgentDefinition(definition, { providers: next.providers }), next);
+      return bind(definition, next, providers);
     },
   };
 }
@@ -88,5 +130,14 @@ function isRuntime(value: unknown): value is AgentRuntime {
     (value as AgentRuntime).specificationVersion === "v1" &&
     typeof (value as AgentRuntime).execute === "function" &&
     typeof (value as AgentRuntime).stream === "function"
+  );
+}
+
+function isRegistry(value: unknown): value is ProviderRegistry {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ProviderRegistry).resolve === "function" &&
+    typeof (value as ProviderRegistry).has === "function"
   );
 }

@@ -3,7 +3,6 @@ import type { AgentRuntime } from "./agent-runtime.js";
 import { createAgent } from "./create-agent.js";
 import { createRuntimeRouter } from "./create-runtime-router.js";
 import { InvalidDefinitionError } from "./errors/invalid-definition-error.js";
-import { createProviderRegistry } from "./models/provider-registry.js";
 import type { RunResult } from "./run-result.js";
 import { createScriptedModel } from "./testing/scripted-model.js";
 
@@ -12,7 +11,6 @@ function fakeRuntime(name: string): AgentRuntime & { runs: string[] } {
   return {
     specificationVersion: "v1",
     name,
-    providers: createProviderRegistry(),
     runs,
     execute: async (definition) => {
       runs.push(definition.id);

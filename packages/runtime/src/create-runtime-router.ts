@@ -10,14 +10,13 @@ export interface RuntimeRouterOptions<NAME extends string> {
    * Picks the runtime for an agent, e.g. from a feature flag or a column of the agent's row.
    * Called on every run, so a flag flip takes effect on the next run.
    */
-  select: (definition: ResolvedAgentDefinition) => NAME;
+  select: (definition: ResolvedAgentDefinition) => NoInfer<NAME>;
 }
 
 /**
  * An {@link AgentRuntime} that delegates each run to one of several runtimes, chosen per agent
  * definition. Pass it as `runtime` to `createAgent` to switch agents between runtimes from a flag.
  *
- * Model strings are validated against the first runtime's provider registry at `createAgent`.
  *
  * @example
  * ```ts
@@ -57,7 +56,6 @@ export function createRuntimeRouter<NAME extends string>(options: RuntimeRouterO
   return {
     specificationVersion: "v1",
     name: `router(${names.join(",")})`,
-    providers: first.providers,
     execute: (definition, input, runOptions) => {
       try {
         return pick(definition).execute(definition, input, runOptions);

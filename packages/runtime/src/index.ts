@@ -1,35 +1,48 @@
 /**
  * The FlowMaestro agent runtime contract: `AgentRuntime`, agent definitions, the event protocol,
- * typed errors and the `createAgent` facade.
+ * results, typed errors and the `createAgent` facade.
  * @packageDocumentation
  */
 export {
   type AgentDefinition,
   type AgentInput,
   type AgentOverrides,
-  applyOverrides,
   DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MAX_TOOL_INPUT_DEPTH,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUTS,
+  type ModelRetryOptions,
+  type ModelTimeoutOptions,
+  type ProviderOptions,
   type ResolvedAgentDefinition,
-  resolveAgentDefinition,
+  type ToolChoice,
 } from "./agent-definition.js";
-export type { AgentRuntime, RunOptions, RunStream } from "./agent-runtime.js";
-export { type Agent, type CreateAgentOptions, createAgent } from "./create-agent.js";
+export type { AgentRuntime, RunContext, RunOptions, RunStream } from "./agent-runtime.js";
+export { type Agent, type AgentRunOptions, type CreateAgentOptions, createAgent } from "./create-agent.js";
 export { createRuntimeRouter, type RuntimeRouterOptions } from "./create-runtime-router.js";
+export {
+  applyOverrides,
+  type ResolveOptions,
+  resolveAgentDefinition,
+} from "./definition/resolve-agent-definition.js";
+export { validateRunOptions } from "./definition/validate-run-options.js";
 export * from "./errors/index.js";
 export type * from "./events/agent-event.js";
-export type { ModelRetryOptions } from "./kit/fallback-model.js";
-export type { ModelInfo, ModelReference } from "./models/model-reference.js";
+export { isLanguageModelV4, type ModelInfo, type ModelReference } from "./models/model-reference.js";
 export {
   BUILT_IN_PROVIDERS,
   createOpenAICompatibleProvider,
   createProviderRegistry,
   defaultProviderRegistry,
   type OpenAICompatibleProviderOptions,
+  type PackageLoader,
   type ProviderFactory,
   type ProviderRegistry,
+  type ProviderRegistryOptions,
 } from "./models/provider-registry.js";
 export type {
   FinishReason,
+  ModelWarning,
   RunResult,
   RunStatus,
   StepResult,
@@ -37,6 +50,7 @@ export type {
   ToolCallRecord,
   ToolResultRecord,
 } from "./run-result.js";
+export { redactSecrets } from "./security/redact-secrets.js";
 export type {
   AgentTool,
   ProviderToolVariant,
@@ -44,3 +58,8 @@ export type {
   ToolParseResult,
 } from "./tools/agent-tool.js";
 export { type DefineToolOptions, defineTool } from "./tools/define-tool.js";
+export {
+  describeZodIssue,
+  type ZodIssueDescription,
+  zodIssuesToValidationIssues,
+} from "./tools/zod-issues.js";

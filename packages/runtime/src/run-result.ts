@@ -1,3 +1,4 @@
+import type { SharedV4Warning } from "@ai-sdk/provider";
 import type { ModelMessage } from "ai";
 import type { AgentSdkError } from "./errors/agent-sdk-error.js";
 import type { ModelInfo } from "./models/model-reference.js";
@@ -32,6 +33,12 @@ export interface TokenUsage {
   readonly cachedInputTokens: number;
 }
 
+/**
+ * A warning from the provider about a call, e.g. a setting the model does not support (the AI
+ * SDK's `SharedV4Warning`: `{ type: "unsupported", feature, details? }` and friends).
+ */
+export type ModelWarning = SharedV4Warning;
+
 /** One tool call the model made. */
 export interface ToolCallRecord {
   readonly toolCallId: string;
@@ -56,19 +63,32 @@ export interface StepResult {
   readonly index: number;
   /** The model that answered (after any retries and fallbacks). */
   readonly model: ModelInfo;
+  /** Answer text of this step (partial when the step was interrupted). */
   readonly text: string;
+  /** Reasoning text the model showed in this step (empty when it showed none). */
+  readonly reasoningText: string;
   readonly toolCalls: readonly ToolCallRecord[];
-  /** In the order of `toolCalls`. */
+  /** One outcome per tool call, in the order of `toolCalls`. */
   readonly toolResults: readonly ToolResultRecord[];
+  /**
+   * Why the model stopped; `interrupted` when the run was aborted during this step, `error` when
+   * the model call failed during it. An interrupted or failed step's messages are not in
+   * {@link RunResult.messages}.
+   */
   readonly finishReason: FinishReason;
   readonly usage: TokenUsage;
+  /** Warnings the provider reported for this step's call. */
+  readonly warnings: readonly ModelWarning[];
 }
 
 /** What a run produced. */
 export interface RunResult {
   readonly runId: string;
   readonly status: RunStatus;
-  /** Text of the last step: the final answer when `status` is `completed`. */
+  /**
+   * Text of the last step: the final answer when `status` is `completed`; the partial text of the
+   * interrupted step when the run was aborted or failed mid-answer.
+   */
   readonly text: string;
   readonly steps: readonly StepResult[];
   /** Summed over all steps. */
@@ -77,9 +97,15 @@ export interface RunResult {
   readonly finishReason: FinishReason;
   /**
    * Messages this run added to the conversation (assistant and tool messages), ready to append
-   * to the input for the next turn. Tool calls that never got a result are left out.
+   * to the input for the next turn, whatever the status. They hold every finished step, each
+   * assistant message with its parts as the provider produced them (reasoning, text, tool calls,
+   * with their `providerOptions`: signatures, item ids) followed by the tool results. A step that
+   * did not finish (aborted, or its model call failed) is left out, so the conversation is always
+   * safe to send to a model again; its partial output is in `steps` and `text`.
    */
   readonly messages: readonly ModelMessage[];
+  /** Warnings the provider reported, over all steps. */
+  readonly warnings: readonly ModelWarning[];
   /** Set when `status` is not `completed`. */
   readonly error?: AgentSdkError;
 }

@@ -1,35 +1,33 @@
-import type { LanguageModelV4, LanguageModelV4FunctionTool } from "@ai-sdk/provider";
-import type {
-  AgentTool,
-  ProviderRegistry,
-  ResolvedAgentDefinition,
-  ToolResultRecord,
-} from "@flowmaestro/runtime";
+import type { LanguageModelV4FunctionTool } from "@ai-sdk/provider";
+import type { AgentTool, ResolvedAgentDefinition, ToolResultRecord } from "@flowmaestro/runtime";
 import {
-  createRunModel,
+  ABORTED,
   executeToolCall,
+  type RunRecorder,
   toFunctionTools,
   toToolResultOutput,
+  untilAborted,
 } from "@flowmaestro/runtime/kit";
 import type { Agent } from "@mastra/core/agent";
 import type { Mastra } from "@mastra/core/mastra";
 import type { RequestContext } from "@mastra/core/request-context";
 import type { MastraModules } from "./load-mastra.js";
-import type { StepTracker } from "./step-tracker.js";
 
 /** Key of the per-run state in Mastra's `RequestContext`. @internal */
 export const RUN_CONTEXT_KEY = "flowmaestro.run";
 
 /** What one run hands to the cached agent through the `RequestContext`. @internal */
 export interface RunContext {
-  readonly model: LanguageModelV4;
-  readonly tracker: StepTracker;
+  /** The observed model of the run (what Mastra calls). */
+  readonly model: unknown;
+  readonly recorder: RunRecorder;
+  /** The run's signal: fires on abort and when the run ends. */
+  readonly signal: AbortSignal;
 }
 
-/** A Mastra agent built for one definition, plus what every run of it needs. @internal */
+/** A Mastra agent built for one definition's tools, plus what every run of it needs. @internal */
 export interface PreparedAgent {
   readonly agent: Agent;
-  readonly tools: ReadonlyMap<string, AgentTool>;
   /**
    * Tool specs by name, exactly as the legacy runtime sends them to a provider (`toFunctionTools`,
    * cached per provider).
@@ -40,23 +38,23 @@ export interface PreparedAgent {
 /** Settings shared by every agent of one runtime. @internal */
 export interface AgentFactorySettings {
   readonly modules: MastraModules;
-  readonly providers: ProviderRegistry;
   readonly mastra: Mastra | undefined;
 }
 
 /**
- * Builds the Mastra agent of a definition. Only what cannot change per call lives in the agent
- * (id, name, instructions, tools); the model is read from the run's `RequestContext`, so one agent
- * serves every run and every model override. Memory, processors, scorers, voice and workflows are
- * left unset: the runtime does not use them, and each costs time on every call.
+ * Builds the Mastra agent of a definition. Only what cannot change per run lives in the agent (id,
+ * name, tools); the model is read from the run's `RequestContext`, so one agent serves every run
+ * and every override, and the prompt each call sends is built by the run (instructions included).
+ * Memory, processors, scorers, voice and workflows are left unset: the runtime does not use them,
+ * and each costs time on every call.
  *
  * @internal
  */
 export function buildMastraAgent(
-  definition: ResolvedAgentDefinition,
+  definition: Pick<ResolvedAgentDefinition, "id" | "name" | "tools" | "models">,
   settings: AgentFactorySettings,
 ): PreparedAgent {
-  const { modules, providers, mastra } = settings;
+  const { modules, mastra } = settings;
   const tools = new Map(definition.tools.map((tool) => [tool.name, tool]));
   const specsByProvider = new Map<string, ReadonlyMap<string, LanguageModelV4FunctionTool>>();
   const toolSpecs = (provider: string) => {
@@ -68,24 +66,25 @@ export function buildMastraAgent(
     return specs;
   };
   const mastraTools = Object.fromEntries(
-    definition.tools.map((tool) => [tool.name, toMastraTool(tool, definition, tools, modules)]),
+    definition.tools.map((tool) => [tool.name, toMastraTool(tool, definition.id, tools, modules)]),
   );
   const agent = new modules.Agent({
     id: definition.id,
     name: definition.name,
-    instructions: definition.instructions ?? "",
+    // The run builds each call's prompt, instructions included (see observeModel).
+    instructions: "",
     // Cast: Mastra bundles an older copy of the v4 spec types, with `doGenerate` returning a
     // Promise where ours returns a PromiseLike; the objects are the same at runtime.
     model: (({ requestContext }: { requestContext: RequestContext }) =>
-      runContextOf(requestContext)?.model ??
-      createRunModel(definition.model, providers, definition.retry)) as unknown as AgentModel,
+      runContextOf(requestContext)?.model ?? definition.models[0]) as unknown as AgentModel,
     tools: mastraTools,
     ...(mastra ? { mastra } : {}),
   });
-  // Mastra logs through its default console logger unless told otherwise; hosts that want its
-  // logs pass their own Mastra instance, whose logger the agent then uses.
-  if (!mastra) agent.__setLogger(modules.noopLogger);
-  return { agent, tools, toolSpecs };
+  // Mastra logs through console loggers unless told otherwise, including from the model layer it
+  // builds per call (which takes the agent's primitives, not its logger). Hosts that want its logs
+  // pass their own Mastra instance, whose logger the agent then uses.
+  if (!mastra) agent.__registerPrimitives({ logger: modules.noopLogger } as never);
+  return { agent, toolSpecs };
 }
 
 /** The run's state, when the agent runs under this runtime (not through the escape hatch). */
@@ -95,8 +94,8 @@ export function runContextOf(requestContext: RequestContext | undefined): RunCon
 
 /**
  * A Standard Schema that accepts anything and shows the tool's JSON Schema: the model sees our
- * schema, Mastra validates nothing, and our `executeToolCall` validates with the tool's own
- * `parseInput`, so the same `INVALID_TOOL_ARGUMENTS` message reaches the model on every runtime.
+ * schema, Mastra validates nothing, and the kit validates with the tool's own `parseInput`, so the
+ * same `INVALID_TOOL_ARGUMENTS` message reaches the model on every runtime.
  */
 function permissiveSchema(tool: AgentTool) {
   const jsonSchema = () => tool.jsonSchema as Record<string, unknown>;
@@ -112,7 +111,7 @@ function permissiveSchema(tool: AgentTool) {
 
 function toMastraTool(
   tool: AgentTool,
-  definition: ResolvedAgentDefinition,
+  agentId: string,
   tools: ReadonlyMap<string, AgentTool>,
   modules: MastraModules,
 ) {
@@ -124,19 +123,29 @@ function toMastraTool(
     strict: false,
     execute: async (input: unknown, context: MastraToolContext): Promise<unknown> => {
       const toolCallId = context?.agent?.toolCallId ?? context?.toolCallId ?? "";
+      // Under this runtime the recorder started the call when the model sent it; Mastra gets its
+      // outcome, or word that the run is over (so Mastra's loop does not wait for a tool that
+      // ignores the abort). Through the escape hatch (no run), the tool runs here.
       const run = runContextOf(context?.requestContext);
-      const record: ToolResultRecord = run
-        ? await run.tracker.runTool(toolCallId, tool.name, input)
-        : await executeToolCall(
-            { toolCallId, toolName: tool.name, input },
-            {
-              tools,
-              runId: context?.runId ?? "",
-              agentId: definition.id,
-              signal: context?.abortSignal,
-              messages: [],
-            },
-          );
+      const running = run?.recorder.outcomeOf(toolCallId);
+      if (run && running) {
+        const outcome = await untilAborted(running, run.signal);
+        return outcome === ABORTED
+          ? { type: "error-text", value: "The run ended before this tool call finished." }
+          : toToolResultOutput(outcome);
+      }
+      const record: ToolResultRecord = await (running ??
+        executeToolCall(
+          { toolCallId, toolName: tool.name, input },
+          {
+            tools,
+            runId: context?.runId ?? "",
+            agentId,
+            signal: context?.abortSignal,
+            messages: [],
+            context: {},
+          },
+        ));
       // The model-facing form; `toModelOutput` hands it to the model unchanged.
       return toToolResultOutput(record);
     },

@@ -1,43 +1,70 @@
 import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,
-  LanguageModelV4Content,
   LanguageModelV4FunctionTool,
   LanguageModelV4Prompt,
-  LanguageModelV4StreamPart,
 } from "@ai-sdk/provider";
-import type { FinishReason, TokenUsage } from "@flowmaestro/runtime";
-import { EMPTY_USAGE, type FallbackModel, fromModelUsage } from "@flowmaestro/runtime/kit";
-import type { StepTracker } from "./step-tracker.js";
+import { AbortedError, type AgentSdkError } from "@flowmaestro/runtime";
+import {
+  ABORTED,
+  type PreparedRun,
+  recordGenerateResult,
+  recordStreamPart,
+  toCallOptions,
+  untilAborted,
+} from "@flowmaestro/runtime/kit";
+
+/** What the observed model tells the run about its calls. @internal */
+export interface ModelCallState {
+  /** The first model failure, typed, as the kit's run model raised it. */
+  modelError: AgentSdkError | undefined;
+}
 
 /**
- * Wraps the run's model so that every call Mastra makes is observed by the {@link StepTracker}
- * and carries exactly the request the legacy loop would send, whatever Mastra built:
- * - the prompt: the instructions plus the conversation as our RunRecorder holds it, converted the
- *   legacy way. Mastra's own conversion of an input history merges the assistant turns of
- *   different steps and turns `error-text` tool results into `text`, so a conversation stored by
- *   one runtime would read differently to the model on the other;
+ * The model Mastra calls. Each call it makes becomes one step of the run, with exactly the request
+ * the legacy loop would send, whatever Mastra built:
+ * - the prompt: the instructions plus the conversation as the run's recorder holds it (Mastra's own
+ *   conversion of a stored conversation merges the assistant turns of different steps and turns
+ *   `error-text` tool results into `text`), with every message's provider metadata;
  * - tool specs: our JSON Schema (or the tool's provider variant) verbatim, where Mastra would
- *   rewrite it per provider (e.g. make optional fields nullable for OpenAI) and add `strict`;
- * - malformed tool-call JSON is replaced by `{}` before Mastra parses it (Mastra would
- *   `console.error` about it); the raw text stays in our records, and validation fails on it.
+ *   rewrite it per provider; tool choice, sampling settings and provider options from the definition;
+ * - the call goes through the run's model (retries, fallbacks, timeouts, abort).
+ * Before a call, the previous step is closed once every tool call has its outcome, so the next
+ * prompt always carries the tool results even when Mastra moves on early. What Mastra sees of the
+ * answer: whole tool calls only (tool-input streaming parts are withheld), with `{}` for arguments
+ * that are malformed or too deep (the recorder reports their error to the model).
  * Mastra still decides when to call the model, which tools to run and when to stop.
  *
  * @internal
  */
 export function observeModel(
-  model: FallbackModel,
-  tracker: StepTracker,
+  run: PreparedRun,
   toolSpecs: ReadonlyMap<string, LanguageModelV4FunctionTool>,
-  buildPrompt: () => LanguageModelV4Prompt,
+  prompt: () => LanguageModelV4Prompt,
+  state: ModelCallState,
 ): LanguageModelV4 {
-  const prepare = (options: LanguageModelV4CallOptions): LanguageModelV4CallOptions => {
-    // First: it closes a step Mastra left open, which appends that step's messages.
-    tracker.modelCallStart();
-    const tools = options.tools?.map((tool) =>
-      tool.type === "function" ? (toolSpecs.get(tool.name) ?? tool) : tool,
-    );
-    return { ...options, prompt: buildPrompt(), ...(tools ? { tools } : {}) };
+  const { recorder, model, definition, signal } = run;
+  const modelInfo = { provider: model.provider, modelId: model.modelId };
+  const record = { answeredBy: () => model.answeredBy, forFramework: true };
+
+  const beginCall = async (options: LanguageModelV4CallOptions): Promise<LanguageModelV4CallOptions> => {
+    if (recorder.inStep) {
+      if (!recorder.stepComplete && (await untilAborted(recorder.toolsSettled(), signal)) === ABORTED) {
+        throw new AbortedError({ reason: signal.reason });
+      }
+      recorder.endStep();
+    }
+    recorder.startStep(modelInfo);
+    const tools = options.tools?.flatMap((tool) =>
+      tool.type === "function" ? [toolSpecs.get(tool.name) ?? tool] : [],
+    ) as LanguageModelV4FunctionTool[] | undefined;
+    return {
+      ...toCallOptions(definition, prompt(), tools && tools.length > 0 ? tools : undefined),
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    };
+  };
+  const failed = (error: unknown) => {
+    state.modelError ??= error as AgentSdkError;
   };
 
   return {
@@ -45,77 +72,28 @@ export function observeModel(
     provider: model.provider,
     modelId: model.modelId,
     get supportedUrls() {
-      return model.supportedUrls;
+      return (definition.models[0] as LanguageModelV4).supportedUrls;
     },
     async doGenerate(options) {
-      const prepared = prepare(options);
-      let result: Awaited<ReturnType<LanguageModelV4["doGenerate"]>>;
+      const callOptions = await beginCall(options);
       try {
-        result = await model.doGenerate(prepared);
+        return recordGenerateResult(recorder, await model.generate(callOptions), record);
       } catch (error) {
-        tracker.modelCallFailed(error);
+        failed(error);
         throw error;
       }
-      let content: LanguageModelV4Content[] | undefined;
-      result.content.forEach((part, index) => {
-        if (part.type === "text") tracker.textDelta(part.text);
-        else if (part.type === "tool-call" && !part.providerExecuted) {
-          if (tracker.toolCall(part.toolCallId, part.toolName, part.input).malformed) {
-            content ??= [...result.content];
-            content[index] = { ...part, input: "{}" };
-          }
-        }
-      });
-      tracker.modelCallEnd(result.finishReason.unified, fromModelUsage(result.usage), model.answeredBy);
-      return content ? { ...result, content } : result;
     },
     async doStream(options) {
-      const prepared = prepare(options);
-      let result: Awaited<ReturnType<LanguageModelV4["doStream"]>>;
+      const callOptions = await beginCall(options);
       try {
-        result = await model.doStream(prepared);
+        return await model.stream(callOptions, {
+          onPart: (part) => recordStreamPart(recorder, part, record),
+          onError: failed,
+        });
       } catch (error) {
-        tracker.modelCallFailed(error);
+        failed(error);
         throw error;
       }
-      let finishReason: FinishReason = "other";
-      let usage: TokenUsage = EMPTY_USAGE;
-      let failed = false;
-      // A synchronous transform lets the streams machinery pipe parts without a JS-level
-      // await per part (a pull-based wrapper measured ~10 % slower on 2,000-delta streams).
-      const stream = result.stream.pipeThrough(
-        new TransformStream<LanguageModelV4StreamPart, LanguageModelV4StreamPart>({
-          transform(part, controller) {
-            switch (part.type) {
-              case "text-delta":
-                tracker.textDelta(part.delta);
-                break;
-              case "tool-call":
-                if (
-                  !part.providerExecuted &&
-                  tracker.toolCall(part.toolCallId, part.toolName, part.input).malformed
-                ) {
-                  controller.enqueue({ ...part, input: "{}" });
-                  return;
-                }
-                break;
-              case "finish":
-                finishReason = part.finishReason.unified;
-                usage = fromModelUsage(part.usage);
-                break;
-              case "error":
-                failed = true;
-                tracker.modelCallFailed(part.error);
-                break;
-            }
-            controller.enqueue(part);
-          },
-          flush() {
-            if (!failed) tracker.modelCallEnd(finishReason, usage, model.answeredBy);
-          },
-        }),
-      );
-      return { ...result, stream };
     },
   };
 }

@@ -1,3 +1,5 @@
+import { redactSecrets, redactValue } from "../security/redact-secrets.js";
+
 const MARKER = Symbol.for("flowmaestro.agent-sdk-error");
 
 /**
@@ -52,9 +54,9 @@ export type AgentSdkErrorCode =
 
 /** Constructor options shared by every {@link AgentSdkError}. */
 export interface AgentSdkErrorOptions {
-  /** What failed, which id, and what to do about it. */
+  /** What failed, which id, and what to do about it. Secrets in it are redacted. */
   message: string;
-  /** The underlying error, kept for debugging. */
+  /** The underlying error, kept for debugging as a copy with every secret redacted. */
   cause?: unknown;
 }
 
@@ -73,7 +75,12 @@ export class AgentSdkError extends Error {
   readonly category: ErrorCategory;
 
   constructor(options: AgentSdkErrorOptions & { code: AgentSdkErrorCode; category: ErrorCategory }) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Secrets never leave the SDK: the message and a redacted copy of the whole cause chain are
+    // what hosts see, log and serialise (`util.inspect` prints causes).
+    super(
+      redactSecrets(options.message),
+      options.cause === undefined ? undefined : { cause: redactValue(options.cause) },
+    );
     this.name = "AgentSdkError";
     this.code = options.code;
     this.category = options.category;

@@ -6,13 +6,18 @@ export class InvalidToolOutputError extends AgentSdkError {
   readonly toolName: string;
   readonly issues: readonly ValidationIssue[];
 
-  constructor(options: { toolName: string; issues: ValidationIssue[] }) {
+  constructor(options: { toolName: string; issues: ValidationIssue[]; cause?: unknown }) {
     super({
       code: "INVALID_TOOL_OUTPUT",
       category: "tool",
       message: `Tool "${options.toolName}" returned an invalid result: ${options.issues
-        .map((issue) => `\`${issue.field}\` must be ${issue.expected}`)
+        .map((issue) =>
+          issue.received === undefined
+            ? `\`${issue.field}\` must be ${issue.expected}`
+            : `\`${issue.field}\` must be ${issue.expected} (received ${issue.received})`,
+        )
         .join("; ")}.`,
+      cause: options.cause,
     });
     this.name = "InvalidToolOutputError";
     this.toolName = options.toolName;

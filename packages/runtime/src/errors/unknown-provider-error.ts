@@ -4,18 +4,20 @@ import { AgentSdkError, hasCode } from "./agent-sdk-error.js";
 export class UnknownProviderError extends AgentSdkError {
   readonly provider: string;
   readonly availableProviders: readonly string[];
+  /** The definition field that holds the model string, e.g. `model` or `model.1`. */
   readonly field: string;
 
   constructor(options: { provider: string; availableProviders: string[]; field?: string }) {
+    const field = options.field ?? "model";
     super({
       code: "UNKNOWN_PROVIDER",
       category: "caller",
-      message: `Unknown model provider "${options.provider}" in \`${options.field ?? "model"}\`. Available providers: ${options.availableProviders.join(", ")}. Pass an AI SDK model instance, or register the provider with \`registerProvider\`.`,
+      message: `Unknown model provider "${options.provider}" in \`${field}\`. Available providers: ${options.availableProviders.join(", ")}. Pass an AI SDK model instance instead, or register the provider on a registry and pass it to createAgent: \`const providers = createProviderRegistry(); providers.register("${options.provider}", (modelId) => ...); createAgent({ providers, ... })\`.`,
     });
     this.name = "UnknownProviderError";
     this.provider = options.provider;
     this.availableProviders = options.availableProviders;
-    this.field = options.field ?? "model";
+    this.field = field;
   }
 
   static override isInstance = hasCode<UnknownProviderError>("UNKNOWN_PROVIDER");

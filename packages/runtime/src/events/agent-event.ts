@@ -1,6 +1,6 @@
 import type { AgentSdkError } from "../errors/agent-sdk-error.js";
 import type { ModelInfo } from "../models/model-reference.js";
-import type { FinishReason, RunResult, TokenUsage } from "../run-result.js";
+import type { FinishReason, ModelWarning, RunResult, TokenUsage } from "../run-result.js";
 
 /** Fields every event carries. */
 interface EventBase {
@@ -27,6 +27,13 @@ export interface StepStartEvent extends EventBase {
 /** A piece of the model's answer text. */
 export interface TextDeltaEvent extends EventBase {
   readonly type: "text-delta";
+  readonly step: number;
+  readonly delta: string;
+}
+
+/** A piece of the model's visible reasoning (thinking), for models and providers that show it. */
+export interface ReasoningDeltaEvent extends EventBase {
+  readonly type: "reasoning-delta";
   readonly step: number;
   readonly delta: string;
 }
@@ -71,6 +78,8 @@ export interface StepEndEvent extends EventBase {
   readonly usage: TokenUsage;
   /** Text the model produced in this step. */
   readonly text: string;
+  /** Warnings the provider reported for this step's call. */
+  readonly warnings: readonly ModelWarning[];
 }
 
 /** The run failed; followed by `run-end` with status `failed`. */
@@ -89,9 +98,10 @@ export interface RunEndEvent extends EventBase {
  * Events of a run, in this order on every runtime:
  *
  * 1. `run-start`, once, first.
- * 2. Per step: `step-start`; then `text-delta`s and `tool-call`s in the order the model produced
- *    them; then one `tool-result` or `tool-error` per tool call, in completion order, each after
- *    its `tool-call`; then `step-end`.
+ * 2. Per step: `step-start`; then `reasoning-delta`s, `text-delta`s and `tool-call`s in the order
+ *    the model produced them; then one `tool-result` or `tool-error` per tool call, in completion
+ *    order, each after its `tool-call` (a call the run ended before gets an `ABORTED` tool-error);
+ *    then `step-end`.
  * 3. `error`, only when the run failed.
  * 4. `run-end`, once, last.
  */
@@ -99,6 +109,7 @@ export type AgentEvent =
   | RunStartEvent
   | StepStartEvent
   | TextDeltaEvent
+  | ReasoningDeltaEvent
   | ToolCallEvent
   | ToolResultEvent
   | ToolErrorEvent

@@ -1,4 +1,5 @@
 import type { ModelMessage } from "ai";
+import type { RunContext } from "../agent-runtime.js";
 import { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { InvalidToolArgumentsError } from "../errors/invalid-tool-arguments-error.js";
 import { InvalidToolOutputError } from "../errors/invalid-tool-output-error.js";
@@ -7,9 +8,9 @@ import { ToolTimeoutError } from "../errors/tool-timeout-error.js";
 import { UnknownToolError } from "../errors/unknown-tool-error.js";
 import type { ToolResultRecord } from "../run-result.js";
 import type { AgentTool } from "../tools/agent-tool.js";
-import { redactSecrets } from "./redact-secrets.js";
+import { exceedsDepth, toJsonText } from "./json-values.js";
 
-/** A tool call as the model sent it: arguments as a JSON string (AI SDK spec) or already parsed. */
+/** A tool call as the model sent it, with its arguments already parsed. */
 export interface IncomingToolCall {
   readonly toolCallId: string;
   readonly toolName: string;
@@ -21,42 +22,71 @@ export interface ToolCallScope {
   readonly tools: ReadonlyMap<string, AgentTool>;
   readonly runId: string;
   readonly agentId: string;
+  /** The run's signal: fires when the run is aborted or ends. */
   readonly signal: AbortSignal | undefined;
   readonly messages: readonly ModelMessage[];
+  readonly context: RunContext;
   /** Provider id of the model that made the call; selects the tool's provider variant. */
   readonly provider?: string;
 }
 
 const NEVER_ABORTED = new AbortController().signal;
 
+/** The parsed arguments of a tool call, or the tool error to report instead of running it. */
+export type ParsedToolArguments =
+  | { readonly ok: true; readonly input: unknown }
+  | { readonly ok: false; readonly input: unknown; readonly error: AgentSdkError };
+
 /**
  * Parses a tool call's raw arguments. The AI SDK spec carries them as a JSON string; an empty
- * string means "no arguments". Returns the parsed value or an `INVALID_TOOL_ARGUMENTS` error.
+ * string means "no arguments". Malformed JSON, and arguments nested deeper than `maxDepth`, give
+ * an `INVALID_TOOL_ARGUMENTS` error (with `input` the raw text, so records stay serialisable).
  */
-export function parseToolArguments(
-  toolName: string,
-  raw: unknown,
-): { input: unknown; error?: AgentSdkError } {
-  if (typeof raw !== "string") return { input: raw };
-  if (raw.trim() === "") return { input: {} };
-  try {
-    return { input: JSON.parse(raw) };
-  } catch (cause) {
+export function parseToolArguments(toolName: string, raw: unknown, maxDepth: number): ParsedToolArguments {
+  let input: unknown = raw;
+  if (typeof raw === "string") {
+    if (raw.trim() === "") return { ok: true, input: {} };
+    try {
+      input = JSON.parse(raw);
+    } catch (cause) {
+      return {
+        ok: false,
+        input: raw,
+        error: new InvalidToolArgumentsError({
+          toolName,
+          issues: [{ field: "(root)", expected: "a JSON object", received: "malformed JSON" }],
+          cause,
+        }),
+      };
+    }
+  }
+  if (exceedsDepth(input, maxDepth)) {
     return {
-      input: raw,
+      ok: false,
+      input: typeof raw === "string" ? raw : "[too deeply nested]",
       error: new InvalidToolArgumentsError({
         toolName,
-        issues: [{ field: "(root)", expected: "a JSON object", received: "malformed JSON" }],
-        cause,
+        issues: [
+          {
+            field: "(root)",
+            expected: `nested at most ${maxDepth} levels deep (maxToolInputDepth)`,
+            received: "deeper nesting",
+          },
+        ],
       }),
     };
   }
+  return { ok: true, input };
 }
+
+/** The model-facing form of each successful record, computed once by {@link executeToolCall}. */
+const modelOutputs = new WeakMap<ToolResultRecord, ToolResultOutput>();
 
 /**
  * Runs one tool call: look the tool up, validate the arguments, execute with the run's signal
- * and the tool's timeout, validate the output. Never throws: every failure becomes the `error`
- * of the returned record, ready to be sent back to the model.
+ * and the tool's timeout, validate the output and check it is JSON-serialisable. Never throws or
+ * rejects: every failure (including a validator that throws) becomes the `error` of the returned
+ * record, ready to be sent back to the model.
  */
 export async function executeToolCall(
   call: IncomingToolCall,
@@ -72,22 +102,74 @@ export async function executeToolCall(
   });
   const tool = scope.tools.get(toolName);
   if (!tool) return fail(new UnknownToolError({ toolName, availableTools: [...scope.tools.keys()] }));
-  const variant = scope.provider === undefined ? undefined : tool.forProvider?.(scope.provider);
-  const parsed = tool.parseInput(variant?.mapArguments ? variant.mapArguments(call.input) : call.input);
-  if (!parsed.success) return fail(new InvalidToolArgumentsError({ toolName, issues: parsed.issues }));
+  let value: unknown;
+  try {
+    const variant = scope.provider === undefined ? undefined : tool.forProvider?.(scope.provider);
+    const parsed = tool.parseInput(variant?.mapArguments ? variant.mapArguments(call.input) : call.input);
+    if (!parsed.success) return fail(new InvalidToolArgumentsError({ toolName, issues: parsed.issues }));
+    value = parsed.value;
+  } catch (cause) {
+    // A validator that throws (e.g. a stack overflow on a recursive schema) is the arguments' fault.
+    return fail(
+      new InvalidToolArgumentsError({
+        toolName,
+        issues: [
+          {
+            field: "(root)",
+            expected: "arguments the tool's schema can validate",
+            received: "a value its validator failed on",
+          },
+        ],
+        cause,
+      }),
+    );
+  }
   let output: unknown;
   try {
-    output = await runWithLimits(tool, parsed.value, toolCallId, scope);
+    output = await runWithLimits(tool, value, toolCallId, scope);
   } catch (error) {
     if (AgentSdkError.isInstance(error) && error.category === "tool") return fail(error);
     return fail(new ToolExecutionError({ toolName, toolCallId, cause: error }));
   }
-  if (tool.parseOutput) {
-    const checked = tool.parseOutput(output);
-    if (!checked.success) return fail(new InvalidToolOutputError({ toolName, issues: checked.issues }));
-    output = checked.value;
+  try {
+    if (tool.parseOutput) {
+      const checked = tool.parseOutput(output);
+      if (!checked.success) return fail(new InvalidToolOutputError({ toolName, issues: checked.issues }));
+      output = checked.value;
+    }
+  } catch (cause) {
+    return fail(
+      new InvalidToolOutputError({
+        toolName,
+        issues: [
+          {
+            field: "(root)",
+            expected: "a value its output schema can validate",
+            received: "a value its validator failed on",
+          },
+        ],
+        cause,
+      }),
+    );
   }
-  return { toolCallId, toolName, input: call.input, output, isError: false };
+  let modelOutput: ToolResultOutput;
+  if (typeof output === "string") modelOutput = { type: "text", value: output };
+  else if (output === undefined) modelOutput = { type: "json", value: null };
+  else {
+    const text = toJsonText(output);
+    if (!text.ok) {
+      return fail(
+        new InvalidToolOutputError({
+          toolName,
+          issues: [{ field: "(root)", expected: "JSON-serialisable", received: text.problem }],
+        }),
+      );
+    }
+    modelOutput = { type: "json", value: JSON.parse(text.json) };
+  }
+  const record: ToolResultRecord = { toolCallId, toolName, input: call.input, output, isError: false };
+  modelOutputs.set(record, modelOutput);
+  return record;
 }
 
 function runWithLimits(
@@ -97,10 +179,18 @@ function runWithLimits(
   scope: ToolCallScope,
 ): Promise<unknown> {
   const timeoutMs = tool.timeoutMs;
-  const base = { toolCallId, runId: scope.runId, agentId: scope.agentId, messages: scope.messages };
+  const base = {
+    toolCallId,
+    runId: scope.runId,
+    agentId: scope.agentId,
+    messages: scope.messages,
+    context: scope.context,
+  };
   if (timeoutMs === undefined) {
     // Fast path: no timer, no extra controller.
-    return Promise.resolve(tool.execute(input, { ...base, signal: scope.signal ?? NEVER_ABORTED }));
+    return new Promise((resolve) =>
+      resolve(tool.execute(input, { ...base, signal: scope.signal ?? NEVER_ABORTED })),
+    );
   }
   const controller = new AbortController();
   const onAbort = () => controller.abort(scope.signal?.reason);
@@ -115,7 +205,7 @@ function runWithLimits(
     }, timeoutMs);
   });
   return Promise.race([
-    Promise.resolve(tool.execute(input, { ...base, signal: controller.signal })),
+    new Promise((resolve) => resolve(tool.execute(input, { ...base, signal: controller.signal }))),
     timeout,
   ]).finally(() => {
     clearTimeout(timer);
@@ -123,21 +213,18 @@ function runWithLimits(
   });
 }
 
-/** How a tool result is shown to the model in the conversation history. */
-export function toToolResultOutput(
-  record: ToolResultRecord,
-): { type: "text"; value: string } | { type: "json"; value: any } | { type: "error-text"; value: string } {
-  if (record.isError)
-    return { type: "error-text", value: redactSecrets(record.error?.message ?? "Tool failed.") };
-  if (typeof record.output === "string") return { type: "text", value: record.output };
-  return { type: "json", value: toJsonValue(record.output) };
-}
+/** How a tool outcome is shown to the model in the conversation (the AI SDK's tool-result output). */
+export type ToolResultOutput =
+  | { type: "text"; value: string }
+  | { type: "json"; value: any }
+  | { type: "error-text"; value: string };
 
-function toJsonValue(value: unknown): unknown {
-  if (value === undefined) return null;
-  try {
-    return JSON.parse(JSON.stringify(value)) ?? null;
-  } catch {
-    return String(value);
-  }
+/** How a tool outcome is shown to the model in the conversation history. */
+export function toToolResultOutput(record: ToolResultRecord): ToolResultOutput {
+  if (record.isError) return { type: "error-text", value: record.error?.message ?? "Tool failed." };
+  const known = modelOutputs.get(record);
+  if (known) return known;
+  if (typeof record.output === "string") return { type: "text", value: record.output };
+  const text = record.output === undefined ? undefined : toJsonText(record.output);
+  return { type: "json", value: text?.ok ? JSON.parse(text.json) : null };
 }

@@ -1,41 +1,41 @@
 /**
- * Building blocks for runtime implementers: the pieces that keep every runtime's events, results,
- * tool errors and messages identical. Hosts do not need this entry point.
+ * The API for runtime authors: the pieces that keep every runtime's events, results, tool
+ * outcomes, messages, retries and timeouts identical. A runtime is `createAgentRuntime({ name,
+ * run })`; its `run` drives the model through `prepared.model`, records what the model produced
+ * with `recordStreamPart`/`recordGenerateResult`, and lets `prepared.recorder` run the tools and
+ * order the outcomes. Hosts do not need this entry point. It follows the package's semver; see
+ * docs/writing-a-runtime.md.
  * @packageDocumentation
  */
 
-export { modelInfoOf } from "../models/model-reference.js";
+export { ABORTED, untilAborted } from "./abortable.js";
+export { checkRuntimeOptions } from "./check-runtime-options.js";
 export {
-  describeZodIssue,
-  type ZodIssueDescription,
-  zodIssuesToValidationIssues,
-} from "../tools/zod-issues.js";
-export { createAgentRuntime, type PreparedRun } from "./create-agent-runtime.js";
+  type CreateAgentRuntimeOptions,
+  createAgentRuntime,
+  type PreparedRun,
+} from "./create-agent-runtime.js";
 export {
   executeToolCall,
   type IncomingToolCall,
-  parseToolArguments,
+  type ParsedToolArguments,
   type ToolCallScope,
+  type ToolResultOutput,
   toToolResultOutput,
 } from "./execute-tool-call.js";
 export {
-  createFallbackModel,
-  type FallbackModel,
-  type ModelAttempt,
-  type ModelRetryOptions,
-  type Sleeper,
-} from "./fallback-model.js";
-export { normalizeInput } from "./normalize-input.js";
-export { redactSecrets } from "./redact-secrets.js";
+  createPromptBuilder,
+  type RecordOptions,
+  recordGenerateResult,
+  recordStreamPart,
+  toCallOptions,
+} from "./model-turn.js";
+export type { ModelAttempt, RunModel, StreamObserver } from "./run-model.js";
 export {
-  createDefinitionModel,
-  createRunModel,
-  type DefinitionModelOptions,
-  resolveModel,
-} from "./resolve-model.js";
-export { createRunId, RunRecorder } from "./run-recorder.js";
-export { createRunStream, type EventSink, notify } from "./run-stream.js";
+  type ModelToolCall,
+  type ModelTurnEnd,
+  RunRecorder,
+  type RunRecorderOptions,
+} from "./run-recorder.js";
+export type { EventSink } from "./run-stream.js";
 export { toFunctionTools } from "./to-function-tools.js";
-export { isAbort, toModelError } from "./to-model-error.js";
-export { toModelMessage, toModelPrompt } from "./to-model-prompt.js";
-export { addUsage, EMPTY_USAGE, fromModelUsage } from "./usage.js";

@@ -1,11 +1,11 @@
 import type { JSONSchema7 } from "@ai-sdk/provider";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createProviderRegistry } from "../models/provider-registry.js";
+import { DEFAULT_TIMEOUTS } from "../agent-definition.js";
 import { createScriptedModel } from "../testing/scripted-model.js";
 import type { AgentTool } from "../tools/agent-tool.js";
 import { defineTool } from "../tools/define-tool.js";
-import { createDefinitionModel } from "./resolve-model.js";
+import { createDefinitionModel } from "./run-model.js";
 import { toFunctionTools } from "./to-function-tools.js";
 
 const strictSchema: JSONSchema7 = { type: "object", properties: { a: { type: "number" } }, required: ["a"] };
@@ -46,32 +46,15 @@ describe("createDefinitionModel", () => {
 
   it("gives a fallback model of another provider the tool specs shaped for it", async () => {
     const { primary, backup } = setup();
-    const model = createDefinitionModel(
-      { model: [primary, backup], retry: { maxRetries: 0 }, tools },
-      createProviderRegistry(),
-    );
+    const model = createDefinitionModel({
+      models: [primary, backup],
+      retry: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1 },
+      timeouts: DEFAULT_TIMEOUTS,
+      tools,
+    });
     expect(model.provider).toBe("p1");
-    await model.doGenerate({ ...call, tools: toFunctionTools(tools, model.provider) });
+    await model.generate({ ...call, tools: toFunctionTools(tools, model.provider) });
     expect(primary.calls[0]?.options.tools).toEqual(toFunctionTools(tools, "p1"));
     expect(backup.calls[0]?.options.tools).toEqual(toFunctionTools(tools, "p2"));
-  });
-
-  it("lets the runtime reshape the call's own tool list", async () => {
-    const { primary, backup } = setup();
-    const seen: string[] = [];
-    const model = createDefinitionModel(
-      { model: [primary, backup], retry: { maxRetries: 0 }, tools },
-      createProviderRegistry(),
-      {
-        reshapeTools: (callTools, provider) => {
-          seen.push(provider);
-          return callTools;
-        },
-      },
-    );
-    const callTools = toFunctionTools(tools, "p1");
-    await model.doGenerate({ ...call, tools: callTools });
-    expect(seen).toEqual(["p2"]);
-    expect(backup.calls[0]?.options.tools).toBe(callTools);
   });
 });

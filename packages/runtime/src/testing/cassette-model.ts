@@ -11,7 +11,7 @@ import type {
 } from "@ai-sdk/provider";
 import { CassetteMissError } from "../errors/cassette-miss-error.js";
 import { InvalidDefinitionError } from "../errors/invalid-definition-error.js";
-import { redactSecrets } from "../kit/redact-secrets.js";
+import { redactSecrets } from "../security/redact-secrets.js";
 import {
   type CanonicalJsonValue,
   type CanonicalRequest,

@@ -1,6 +1,7 @@
 /**
- * Test kit: a scripted model (AI SDK language-model spec), record/replay cassettes, and the runtime
- * conformance suite. The suite needs `vitest` (an optional peer).
+ * Test doubles that need no test runner: a scripted model (AI SDK language-model spec), record /
+ * replay cassettes and request hashing. Works under vitest, jest, `node:test` or no runner. The
+ * conformance suite, which needs vitest, is `@flowmaestro/runtime/testing/contract`.
  * @packageDocumentation
  */
 
@@ -14,13 +15,6 @@ export {
   type CassetteModelOptions,
   createCassetteModel,
 } from "./cassette-model.js";
-export {
-  type AgentRuntimeContractCase,
-  type AgentRuntimeContractOptions,
-  describeAgentRuntimeContract,
-  expectValidEventOrder,
-  type ToolFactory,
-} from "./describe-agent-runtime-contract.js";
 export {
   type CanonicalJsonValue,
   type CanonicalRequest,

@@ -1,4 +1,5 @@
 import type { JSONSchema7, ModelMessage } from "ai";
+import type { RunContext } from "../agent-runtime.js";
 import type { ValidationIssue } from "../errors/invalid-definition-error.js";
 
 /** Outcome of validating a value against a tool's schema. */
@@ -16,6 +17,11 @@ export interface ToolExecutionContext {
   readonly signal: AbortSignal;
   /** The conversation so far (input plus this run's finished steps). Read-only. */
   readonly messages: readonly ModelMessage[];
+  /**
+   * The run's `context` from its run options (`{}` when unset), e.g. which tenant or user the run
+   * is for. Use it to scope what the tool reads and writes.
+   */
+  readonly context: RunContext;
 }
 
 /** A provider-specific view of a tool's input schema; see {@link AgentTool.forProvider}. */
@@ -50,7 +56,11 @@ export interface AgentTool<INPUT = any, OUTPUT = unknown> {
   parseInput(input: unknown): ToolParseResult<INPUT>;
   /** Validates the tool's result, when the tool declares an output schema. */
   parseOutput?(output: unknown): ToolParseResult<OUTPUT>;
-  /** Runs the tool. Throwing reports a `TOOL_EXECUTION_FAILED` tool error to the model. */
+  /**
+   * Runs the tool. Throwing reports a `TOOL_EXECUTION_FAILED` tool error to the model. The result
+   * must be JSON-serialisable (no functions, symbols, BigInts, cycles, Maps or Sets); anything else
+   * is reported to the model as an `INVALID_TOOL_OUTPUT` tool error.
+   */
   execute(input: INPUT, context: ToolExecutionContext): OUTPUT | PromiseLike<OUTPUT>;
   /** Milliseconds before the call is abandoned with a `TOOL_TIMEOUT` tool error. No timeout when unset. */
   readonly timeoutMs?: number;

@@ -41,6 +41,9 @@ function describeIssue(issue: z.core.$ZodIssue): ZodIssueDescription {
 export function describeZodIssue(issue: z.core.$ZodIssue): ZodIssueDescription {
   switch (issue.code) {
     case "invalid_type":
+      if (issue.expected === "number" && typeof issue.input === "number") {
+        return { expected: "a finite number", received: describeInput(issue.input) };
+      }
       return {
         expected: issue.expected === "undefined" ? "absent" : `of type ${issue.expected}`,
         received: describeInput(issue.input),
@@ -73,5 +76,6 @@ function boundText(origin: string, word: string, bound: unknown, inclusive: bool
 function describeInput(input: unknown): string {
   if (input === null) return "null";
   if (Array.isArray(input)) return "array";
+  if (typeof input === "number" && !Number.isFinite(input)) return String(input);
   return typeof input;
 }

@@ -84,7 +84,7 @@ describe("jsonSchemaTool", () => {
     const result = await callTool(tool, { city: "Paris" });
     expect(result.error?.code).toBe("INVALID_TOOL_OUTPUT");
     expect(result.error?.message).toBe(
-      'Tool "get_weather" returned an invalid result: `celsius` must be of type number.',
+      'Tool "get_weather" returned an invalid result: `celsius` must be of type number (received string).',
     );
   });
 

@@ -1,9 +1,6 @@
 import { createAgent } from "@flowmaestro/runtime";
-import {
-  createScriptedModel,
-  describeAgentRuntimeContract,
-  type ToolFactory,
-} from "@flowmaestro/runtime/testing";
+import { createScriptedModel } from "@flowmaestro/runtime/testing";
+import { describeAgentRuntimeContract, type ToolFactory } from "@flowmaestro/runtime/testing/contract";
 import { createLegacyRuntime } from "@flowmaestro/runtime-legacy";
 import { createMastraRuntime } from "@flowmaestro/runtime-mastra";
 import { describe, expect, it } from "vitest";

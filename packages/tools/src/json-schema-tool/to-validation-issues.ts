@@ -3,7 +3,7 @@ import {
   describeZodIssue,
   type ZodIssueDescription,
   zodIssuesToValidationIssues,
-} from "@flowmaestro/runtime/kit";
+} from "@flowmaestro/runtime";
 import type { z } from "zod";
 
 /**

@@ -24,6 +24,7 @@ function scope(provider: string, tool = withProviderCompatibility(search)) {
     agentId: "agent_1",
     signal: undefined,
     messages: [],
+    context: {},
     provider,
   };
 }

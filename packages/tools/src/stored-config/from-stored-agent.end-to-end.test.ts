@@ -48,7 +48,7 @@ describe("a stored agent on the legacy runtime", () => {
 
     const { context, spies } = supportAgentContext();
     const { definition, memory } = fromStoredAgent(supportAgentRow(), context);
-    const agent = createAgent({ ...definition, runtime: createLegacyRuntime({ providers }) });
+    const agent = createAgent({ ...definition, providers, runtime: createLegacyRuntime() });
     const result = await agent.execute("Where is my order ord_1? Also my login is broken.");
 
     expect(result.status).toBe("completed");

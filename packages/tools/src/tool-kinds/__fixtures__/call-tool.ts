@@ -18,6 +18,7 @@ export function callTool(
       agentId: "agent_1",
       signal: options.signal,
       messages: [],
+      context: {},
     },
   );
 }

@@ -1,0 +1,335 @@
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import { z } from "zod";
+import {
+  type AgentDefinition,
+  type AgentOverrides,
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MAX_TOOL_INPUT_DEPTH,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUTS,
+  type ResolvedAgentDefinition,
+  type ToolChoice,
+} from "../agent-definition.js";
+import { InvalidDefinitionError, type ValidationIssue } from "../errors/invalid-definition-error.js";
+import { UnknownProviderError } from "../errors/unknown-provider-error.js";
+import { describeOtherModelVersion, isLanguageModelV4 } from "../models/model-reference.js";
+import {
+  defaultProviderRegistry,
+  type ProviderRegistry,
+  splitModelString,
+} from "../models/provider-registry.js";
+import type { AgentTool } from "../tools/agent-tool.js";
+import { zodIssuesToValidationIssues } from "../tools/zod-issues.js";
+import { unknownKeyHint } from "./did-you-mean.js";
+
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MODEL_STRING = /^[^/\s]+\/\S+$/;
+const ONE_MODEL =
+  'a "provider/model" string such as "openai/gpt-4o" or an AI SDK v4 language model (from an ai@7 provider package)';
+const MAX_MODELS = 10;
+
+const toolSchema = z.looseObject({
+  name: z
+    .string()
+    .regex(TOOL_NAME, { error: "a name of 1 to 64 characters from A-Z a-z 0-9 _ - (no spaces)" }),
+  description: z.string().optional(),
+  jsonSchema: z.looseObject({}),
+  parseInput: z.function(),
+  execute: z.function(),
+  timeoutMs: z.number().int().positive().optional(),
+});
+
+const retrySchema = z.strictObject({
+  maxRetries: z.number().int().min(0).max(10).optional(),
+  initialDelayMs: z.number().min(0).max(60_000).optional(),
+  maxDelayMs: z.number().min(0).max(600_000).optional(),
+});
+
+const timeoutsSchema = z.strictObject({
+  modelCallMs: z.number().int().min(1).max(86_400_000).optional(),
+  streamStallMs: z.number().int().min(1).max(86_400_000).optional(),
+});
+
+const toolChoiceSchema = z.union(
+  [
+    z.enum(["auto", "none", "required"]),
+    z.strictObject({ type: z.literal("tool"), toolName: z.string().regex(TOOL_NAME) }),
+  ],
+  { error: '"auto", "none", "required" or { type: "tool", toolName }' },
+);
+
+const providerOptionsSchema = z.record(
+  z.string(),
+  z.record(z.string(), z.unknown(), { error: "an object of options for that provider" }),
+  { error: "an object keyed by provider id, e.g. { anthropic: { … } }" },
+);
+
+/** Fields that may be overridden per run; `model` is checked on its own. */
+const overridableShape = {
+  instructions: z.string().optional(),
+  model: z.unknown().optional(),
+  retry: retrySchema.optional(),
+  timeouts: timeoutsSchema.optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  maxIterations: z.number().int().min(1).max(10_000).optional(),
+  toolChoice: toolChoiceSchema.optional(),
+  providerOptions: providerOptionsSchema.optional(),
+};
+
+const definitionSchema = z.strictObject({
+  ...overridableShape,
+  id: z.string().min(1).max(200).optional(),
+  name: z.string().min(1).max(200),
+  model: z.unknown(),
+  tools: z.array(toolSchema).optional(),
+  maxToolInputDepth: z.number().int().min(1).max(1_000).optional(),
+});
+
+const overridesSchema = z.strictObject(overridableShape);
+
+/** The keys a misspelt one is compared with, by path. */
+const DEFINITION_KEYS = [...Object.keys(definitionSchema.shape), "runtime", "providers"];
+const OVERRIDE_KEYS = Object.keys(overridesSchema.shape);
+const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
+  retry: Object.keys(retrySchema.shape),
+  timeouts: Object.keys(timeoutsSchema.shape),
+};
+
+/** Options of {@link resolveAgentDefinition} and {@link applyOverrides}. */
+export interface ResolveOptions {
+  /** Resolves `"provider/model"` strings. @default defaultProviderRegistry */
+  providers?: ProviderRegistry | undefined;
+}
+
+/**
+ * Validates a definition, applies defaults and resolves its models. Throws
+ * {@link InvalidDefinitionError} naming every offending field (misspelt keys get a did-you-mean),
+ * {@link UnknownProviderError} for a model string whose provider the registry does not know, and
+ * `ProviderNotInstalledError` when that provider's package is missing.
+ */
+export function resolveAgentDefinition(
+  definition: AgentDefinition,
+  options: ResolveOptions = {},
+): ResolvedAgentDefinition {
+  if (typeof definition !== "object" || definition === null || Array.isArray(definition)) {
+    throw new InvalidDefinitionError({ issues: [{ field: "(root)", expected: "an object" }] });
+  }
+  const {
+    runtime: _runtime,
+    providers: _providers,
+    ...fields
+  } = definition as AgentDefinition & {
+    runtime?: unknown;
+    providers?: unknown;
+  };
+  const parsed = definitionSchema.safeParse(fields, { reportInput: true });
+  const issues = parsed.success ? [] : toIssues(parsed.error.issues, "", DEFINITION_KEYS);
+  const tools = Array.isArray(definition.tools) ? definition.tools : [];
+  issues.push(...duplicateToolNames(tools));
+  issues.push(...checkToolChoice(definition.toolChoice, tools, "toolChoice"));
+  const models = checkModels(definition.model, "model", issues);
+  if (issues.length > 0) throw new InvalidDefinitionError({ issues });
+  return {
+    id: definition.id ?? definition.name,
+    name: definition.name,
+    instructions: definition.instructions,
+    models: resolveModels(models, options.providers ?? defaultProviderRegistry),
+    retry: { ...DEFAULT_RETRY, ...definition.retry },
+    timeouts: { ...DEFAULT_TIMEOUTS, ...definition.timeouts },
+    temperature: definition.temperature,
+    maxOutputTokens: definition.maxOutputTokens,
+    maxIterations: definition.maxIterations ?? DEFAULT_MAX_ITERATIONS,
+    tools,
+    toolChoice: definition.toolChoice,
+    providerOptions: definition.providerOptions,
+    maxToolInputDepth: definition.maxToolInputDepth ?? DEFAULT_MAX_TOOL_INPUT_DEPTH,
+  };
+}
+
+/**
+ * Validates per-run overrides and merges them onto a resolved definition: scalar fields replace,
+ * `retry` and `timeouts` merge field by field, `providerOptions` merge per provider.
+ * @throws {InvalidDefinitionError} naming each bad field as `overrides.<field>`.
+ */
+export function applyOverrides(
+  definition: ResolvedAgentDefinition,
+  overrides: AgentOverrides | undefined,
+  options: ResolveOptions = {},
+): ResolvedAgentDefinition {
+  if (overrides === undefined) return definition;
+  if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
+    throw new InvalidDefinitionError({
+      subject: "run overrides",
+      issues: [{ field: "overrides", expected: "an object of definition fields" }],
+    });
+  }
+  const parsed = overridesSchema.safeParse(overrides, { reportInput: true });
+  const issues = parsed.success ? [] : toIssues(parsed.error.issues, "overrides", OVERRIDE_KEYS);
+  issues.push(...checkToolChoice(overrides.toolChoice, definition.tools, "overrides.toolChoice"));
+  const models =
+    overrides.model === undefined ? undefined : checkModels(overrides.model, "overrides.model", issues);
+  if (issues.length > 0) throw new InvalidDefinitionError({ subject: "run overrides", issues });
+  return {
+    ...definition,
+    ...(overrides.instructions === undefined ? {} : { instructions: overrides.instructions }),
+    ...(models === undefined
+      ? {}
+      : { models: resolveModels(models, options.providers ?? defaultProviderRegistry) }),
+    ...(overrides.temperature === undefined ? {} : { temperature: overrides.temperature }),
+    ...(overrides.maxOutputTokens === undefined ? {} : { maxOutputTokens: overrides.maxOutputTokens }),
+    ...(overrides.maxIterations === undefined ? {} : { maxIterations: overrides.maxIterations }),
+    ...(overrides.toolChoice === undefined ? {} : { toolChoice: overrides.toolChoice }),
+    retry: { ...definition.retry, ...overrides.retry },
+    timeouts: { ...definition.timeouts, ...overrides.timeouts },
+    providerOptions: mergeProviderOptions(definition.providerOptions, overrides.providerOptions),
+  };
+}
+
+function mergeProviderOptions(
+  base: ResolvedAgentDefinition["providerOptions"],
+  extra: ResolvedAgentDefinition["providerOptions"],
+): ResolvedAgentDefinition["providerOptions"] {
+  if (!extra) return base;
+  if (!base) return extra;
+  const merged: Record<string, Record<string, any>> = { ...base };
+  for (const [provider, values] of Object.entries(extra)) merged[provider] = { ...base[provider], ...values };
+  return merged;
+}
+
+/** Zod issues → validation issues, with misspelt keys reported one by one with a did-you-mean. */
+function toIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: string,
+  topKeys: readonly string[],
+): ValidationIssue[] {
+  const result: ValidationIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      const path = issue.path.map(String).join(".");
+      const known = path === "" ? topKeys : (NESTED_KEYS[path] ?? []);
+      for (const key of issue.keys) {
+        const field = [prefix, path, key].filter(Boolean).join(".");
+        const overridable = prefix === "overrides" && path === "" && DEFINITION_KEYS.includes(key);
+        result.push({
+          field,
+          expected: overridable
+            ? `absent: \`${key}\` cannot be overridden per run (overridable: ${OVERRIDE_KEYS.join(", ")})`
+            : `absent: it is ${unknownKeyHint(key, known)}`,
+        });
+      }
+      continue;
+    }
+    result.push(...zodIssuesToValidationIssues([issue], prefix));
+  }
+  return result;
+}
+
+function duplicateToolNames(tools: readonly AgentTool[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  tools.forEach((tool, index) => {
+    if (!tool || typeof tool.name !== "string") return;
+    if (seen.has(tool.name)) {
+      issues.push({ field: `tools.${index}.name`, expected: "unique", received: JSON.stringify(tool.name) });
+    }
+    seen.add(tool.name);
+  });
+  return issues;
+}
+
+function checkToolChoice(
+  choice: ToolChoice | undefined,
+  tools: readonly AgentTool[],
+  field: string,
+): ValidationIssue[] {
+  if (typeof choice !== "object" || choice === null || choice.type !== "tool") return [];
+  if (tools.some((tool) => tool?.name === choice.toolName)) return [];
+  return [
+    {
+      field: `${field}.toolName`,
+      expected:
+        tools.length === 0
+          ? "the name of one of the agent's tools (it has none)"
+          : `the name of one of the agent's tools (${tools.map((tool) => tool?.name).join(", ")})`,
+      received: JSON.stringify(String(choice.toolName)),
+    },
+  ];
+}
+
+type CheckedModel = LanguageModelV4 | { readonly reference: string; readonly field: string };
+
+/** Checks a model field (one reference or a list), pushing issues; returns what to resolve. */
+function checkModels(value: unknown, field: string, issues: ValidationIssue[]): CheckedModel[] {
+  if (value === undefined) {
+    issues.push({ field, expected: `provided: ${ONE_MODEL}, or a list of them` });
+    return [];
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0 || value.length > MAX_MODELS) {
+      issues.push({
+        field,
+        expected: `a list of 1 to ${MAX_MODELS} models`,
+        received: `${value.length} models`,
+      });
+      return [];
+    }
+    return value.flatMap((entry, index) => checkOneModel(entry, `${field}.${index}`, issues));
+  }
+  return checkOneModel(value, field, issues, `${ONE_MODEL}, or a list of them`);
+}
+
+function checkOneModel(
+  value: unknown,
+  field: string,
+  issues: ValidationIssue[],
+  expected = ONE_MODEL,
+): CheckedModel[] {
+  if (typeof value === "string") {
+    if (MODEL_STRING.test(value)) return [{ reference: value, field }];
+    issues.push({ field, expected, received: `the string ${JSON.stringify(value.slice(0, 100))}` });
+    return [];
+  }
+  if (isLanguageModelV4(value)) return [value];
+  const otherVersion = describeOtherModelVersion(value);
+  if (otherVersion) {
+    issues.push({
+      field,
+      expected: "an AI SDK v4 language model (from an ai@7 provider package)",
+      received: otherVersion,
+    });
+    return [];
+  }
+  issues.push({ field, expected, received: describeValue(value) });
+  return [];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (typeof value === "object") return "an object that is not a language model (no doGenerate/doStream)";
+  return typeof value;
+}
+
+function resolveModels(models: readonly CheckedModel[], providers: ProviderRegistry): LanguageModelV4[] {
+  return models.map((model) => {
+    if (!("reference" in model)) return model;
+    const { provider } = splitModelString(model.reference);
+    if (!providers.has(provider)) {
+      throw new UnknownProviderError({ provider, availableProviders: providers.ids(), field: model.field });
+    }
+    try {
+      return providers.resolve(model.reference);
+    } catch (error) {
+      // The registry names the field `model`; say which entry of a list it was.
+      if (InvalidDefinitionError.isInstance(error) && model.field !== "model") {
+        throw new InvalidDefinitionError({
+          issues: error.issues.map((issue) => ({ ...issue, field: model.field })),
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  });
+}
