@@ -10,6 +10,7 @@ import {
   type ResolvedOptions,
 } from "./conversion-options.js";
 import { JsonSchemaConversionError } from "./errors.js";
+import { emitOriginalJsonSchema } from "./json-schema-emission.js";
 import { rememberOriginalJsonSchema } from "./original-schema.js";
 import { ReferenceResolver } from "./ref-resolver.js";
 import { DEFAULT_BASE_URI } from "./uri.js";
@@ -51,6 +52,18 @@ function guardInstanceDepth(schema: z.ZodType): z.ZodType {
     }
   });
   return guard.pipe(schema);
+}
+
+/**
+ * The root gets its own Zod object, so the link to the original (and how it is emitted as JSON
+ * Schema) is never shared with a subschema. It is a copy without a `_zod.parent` (see
+ * json-schema-emission.ts), so the compiled node's metadata is registered on it directly.
+ */
+function rootSchema(compiled: z.ZodType, recursive: boolean): z.ZodType {
+  const root = recursive ? guardInstanceDepth(compiled) : compiled.clone(compiled._zod.def);
+  const metadata = z.globalRegistry.get(compiled);
+  if (metadata !== undefined) z.globalRegistry.add(root, metadata);
+  return root;
 }
 
 /** What {@link jsonSchemaToZod} returns. */
@@ -99,7 +112,9 @@ function resolveOptions(options: JsonSchemaToZodOptions): ResolvedOptions {
  *   ordinary names (Zod itself drops an own `__proto__` key from parsed output, as a
  *   prototype-pollution guard, after it has been validated);
  * - patterns run on RE2 (linear time) and never hang;
- * - `getOriginalJsonSchema(result.schema)` returns the schema passed in.
+ * - `getOriginalJsonSchema(result.schema)` returns the schema passed in, and Zod's own
+ *   `z.toJSONSchema(result.schema)` (what the AI SDK's `zodSchema()` and Mastra call) emits a copy
+ *   of it rather than a lossy re-derivation from the Zod structure.
  *
  * @throws {JsonSchemaConversionError} for malformed schemas, unresolvable or cyclic references,
  * exceeded bounds, and unsupported keywords when `onUnsupported` is `"error"`.
@@ -121,9 +136,9 @@ export function jsonSchemaToZod(schema: unknown, options: JsonSchemaToZodOptions
     const context = new CompileContext(resolved, resolver);
     const node = compileLocation(context, rootLocation, [], 0);
     assertNoInPlaceCycles(context.nodes);
-    // The root gets its own Zod object so the link to `schema` is never shared with a subschema.
-    const root = context.recursive ? guardInstanceDepth(node.schema) : node.schema.clone();
+    const root = rootSchema(node.schema, context.recursive);
     rememberOriginalJsonSchema(root, schema);
+    emitOriginalJsonSchema(root, schema, rootLocation.dialect);
     return { schema: root, warnings: context.warnings };
   } catch (error) {
     if (error instanceof RangeError) {
