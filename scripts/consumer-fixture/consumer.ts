@@ -1,0 +1,143 @@
+// A new user's code against the packed packages (see scripts/check-consumer.mjs). It is
+// typechecked strictly (`skipLibCheck: false`) as ESM and as CommonJS and under `bundler`
+// resolution, then compiled and run on Node: it builds an agent on a scripted model from
+// `@flowmaestro/runtime/testing` (with no vitest installed) and runs it on both runtimes.
+// The `@ts-expect-error` lines fail the typecheck if our types degrade to `any`.
+import {
+  AgentSdkError,
+  type AgentTool,
+  createAgent,
+  createRuntimeRouter,
+  defineTool,
+  InvalidDefinitionError,
+  type RunResult,
+  type RunStatus,
+} from "@flowmaestro/runtime";
+import { createAgentRuntime, RunRecorder } from "@flowmaestro/runtime/kit";
+import { createScriptedModel, hashRequest, type ScriptedModel } from "@flowmaestro/runtime/testing";
+import { createLegacyRuntime } from "@flowmaestro/runtime-legacy";
+import { createMastraRuntime, type MastraRuntime } from "@flowmaestro/runtime-mastra";
+import {
+  type FlowMaestroTool,
+  JsonSchemaConversionError,
+  jsonSchemaTool,
+  zodToJsonSchema,
+} from "@flowmaestro/tools";
+import { generateToolModule } from "@flowmaestro/tools/codegen";
+import { z } from "zod";
+import { entryPoints } from "./entries.js";
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(_proof?: T): void {}
+
+const add = defineTool({
+  name: "add",
+  description: "Adds two numbers.",
+  inputSchema: z.object({ a: z.number(), b: z.number() }),
+  outputSchema: z.object({ sum: z.number() }),
+  execute: ({ a, b }) => ({ sum: a + b }),
+});
+assertType<Equal<typeof add, AgentTool<{ a: number; b: number }, { sum: number }>>>();
+
+interface Greeting {
+  name: string;
+}
+const greet: FlowMaestroTool<Greeting, string> = jsonSchemaTool<Greeting, string>({
+  name: "greet",
+  inputSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+  execute: (input) => `Hello, ${input.name}!`,
+});
+assertType<Equal<RunStatus, "completed" | "max_iterations" | "aborted" | "failed">>();
+
+/** Never called: mistakes the types must reject. */
+export function typeErrors(): void {
+  jsonSchemaTool<Greeting, string>({
+    name: "bad",
+    inputSchema: { type: "object" },
+    // @ts-expect-error the input is typed, so a misspelt property is an error
+    execute: (input) => input.nam,
+  });
+  // @ts-expect-error an agent needs a runtime
+  createAgent({ name: "no-runtime", model: "openai/gpt-4o-mini" });
+}
+
+function scripted(): ScriptedModel {
+  return createScriptedModel({
+    turns: [
+      { toolCalls: [{ toolName: "add", input: { a: 2, b: 40 } }] },
+      (call) => ({ text: `The sum is ${/"sum":(\d+)/.exec(JSON.stringify(call.prompt))?.[1] ?? "?"}.` }),
+    ],
+  });
+}
+
+/** The error code of a thrown SDK error, checked with `isInstance` (never `instanceof`). */
+function codeOf(run: () => unknown): string {
+  try {
+    run();
+    return "no error";
+  } catch (error) {
+    if (InvalidDefinitionError.isInstance(error)) {
+      const fields: readonly string[] = error.issues.map((issue) => issue.field);
+      return fields.length > 0 ? error.code : "no issues";
+    }
+    return AgentSdkError.isInstance(error) ? error.code : "not an SDK error";
+  }
+}
+
+async function main(): Promise<void> {
+  const missing = Object.entries(entryPoints).filter(([, module]) => Object.keys(module).length === 0);
+  if (missing.length > 0) throw new Error(`entry points without exports: ${missing.map(([name]) => name)}`);
+
+  const legacy = createLegacyRuntime();
+  const mastra: MastraRuntime = createMastraRuntime();
+  const statuses: string[] = [];
+  for (const runtime of [legacy, mastra]) {
+    const model = scripted();
+    const agent = createAgent({ runtime, name: "calc", model, tools: [add, greet] });
+    const result: RunResult = await agent.execute("What is 2 + 40?");
+    model.assertAllTurnsUsed();
+    if (result.status !== "completed" || result.text !== "The sum is 42.") {
+      throw new Error(
+        `${runtime.name}: ${result.status} ${JSON.stringify(result.text)} ${result.error?.message}`,
+      );
+    }
+    statuses.push(`${runtime.name} ${result.status}`);
+  }
+
+  // A constant `select` is fine: the runtime names come from `runtimes`, not from what `select` returns.
+  const router = createRuntimeRouter({ runtimes: { legacy, mastra }, select: () => "legacy" });
+  const routed = await createAgent({
+    runtime: router,
+    name: "routed",
+    model: scripted(),
+    tools: [add],
+  }).execute("What is 2 + 40?");
+  statuses.push(`router ${routed.status}`);
+
+  const badTool = codeOf(() =>
+    createAgent({ runtime: legacy, name: "bad", model: scripted(), tools: [add, add] }),
+  );
+  const badSchema = codeOf(() =>
+    jsonSchemaTool({ name: "x", inputSchema: { type: "string" }, execute: () => 1 }),
+  );
+  if (badTool !== "INVALID_DEFINITION") throw new Error(`duplicate tools gave ${badTool}`);
+  if (!["INVALID_JSON_SCHEMA", "INVALID_DEFINITION"].includes(badSchema)) {
+    throw new Error(`a non-object input schema gave ${badSchema}`);
+  }
+  if (typeof JsonSchemaConversionError.isInstance !== "function") throw new Error("isInstance missing");
+
+  const hash: string = hashRequest({ prompt: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] });
+  const schema = zodToJsonSchema(z.object({ city: z.string() }));
+  const module = generateToolModule([{ name: "get_weather", inputSchema: schema }]);
+  if (hash.length !== 64 || !module.code.includes("getWeatherTool"))
+    throw new Error("tools or hashing broke");
+  if (typeof createAgentRuntime !== "function" || typeof RunRecorder !== "function")
+    throw new Error("kit broke");
+
+  console.log(`${statuses.join(", ")}; errors ${badTool}/${badSchema}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
