@@ -1,5 +1,3 @@
-import { AbortedError } from "../errors/aborted-error.js";
-
 /** What {@link untilAborted} resolves with when the signal fired first. */
 export const ABORTED: unique symbol = Symbol("flowmaestro.aborted");
 
@@ -28,18 +26,4 @@ export function untilAborted<T>(
       },
     );
   });
-}
-
-/**
- * Waits for `work`, or rejects as soon as the signal fires (with {@link AbortedError} for the
- * run's signal, or the signal's reason when it is an error the caller made, e.g. a timeout).
- */
-export async function raceSignal<T>(
-  work: PromiseLike<T>,
-  signal: AbortSignal | undefined,
-  reasonOf: (signal: AbortSignal) => unknown = (aborted) => new AbortedError({ reason: aborted.reason }),
-): Promise<T> {
-  const outcome = await untilAborted(work, signal);
-  if (outcome === ABORTED) throw reasonOf(signal as AbortSignal);
-  return outcome;
 }

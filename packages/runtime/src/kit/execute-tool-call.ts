@@ -60,7 +60,8 @@ export function parseToolArguments(toolName: string, raw: unknown, maxDepth: num
       };
     }
   }
-  if (exceedsDepth(input, maxDepth)) {
+  // Each level of nesting takes at least two characters, so short arguments cannot be too deep.
+  if ((typeof raw !== "string" || raw.length > 2 * maxDepth) && exceedsDepth(input, maxDepth)) {
     return {
       ok: false,
       input: typeof raw === "string" ? raw : "[too deeply nested]",

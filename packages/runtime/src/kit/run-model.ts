@@ -16,7 +16,6 @@ import { AbortedError } from "../errors/aborted-error.js";
 import { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { ModelError } from "../errors/model-error.js";
 import { type ModelInfo, modelInfoOf } from "../models/model-reference.js";
-import { raceSignal } from "./abortable.js";
 import { sleep } from "./sleep.js";
 import { toFunctionTools } from "./to-function-tools.js";
 import { toModelError } from "./to-model-error.js";
@@ -145,38 +144,13 @@ export function createRunModel(options: RunModelOptions): RunModel {
     throw models.length === 1 ? (last as AgentSdkError) : allFailed(attempts, last as AgentSdkError);
   }
 
-  /** The signal of one attempt: the run's, the caller's, and a timer (call timeout or stall). */
-  function openAttempt(callSignal: AbortSignal | undefined) {
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
-    runSignal?.addEventListener("abort", onAbort, { once: true });
-    if (callSignal && callSignal !== runSignal) callSignal.addEventListener("abort", onAbort, { once: true });
-    if (runSignal?.aborted) controller.abort(runSignal.reason);
-    else if (callSignal?.aborted) controller.abort(callSignal.reason);
-    return {
-      signal: controller.signal,
-      arm(ms: number, kind: symbol) {
-        clearTimeout(timer);
-        timer = setTimeout(() => controller.abort(kind), ms);
-      },
-      disarm() {
-        clearTimeout(timer);
-      },
-      abort(reason?: unknown) {
-        controller.abort(reason);
-      },
-      dispose() {
-        clearTimeout(timer);
-        runSignal?.removeEventListener("abort", onAbort);
-        callSignal?.removeEventListener("abort", onAbort);
-      },
-    };
-  }
-  type Attempt = ReturnType<typeof openAttempt>;
-
+  const openAttempt = (callSignal: AbortSignal | undefined) => new Attempt(runSignal, callSignal);
   /** Why an attempt's signal fired, as the error the attempt fails with. */
-  const failureOf = (attempt: Attempt, info: ModelInfo, cause?: unknown): unknown => {
+  const failureOf = (
+    attempt: { readonly signal: AbortSignal },
+    info: ModelInfo,
+    cause?: unknown,
+  ): unknown => {
     const reason = attempt.signal.reason;
     if (reason === CALL_TIMEOUT) return callTimeoutError(info, timeouts.modelCallMs, cause);
     if (reason === STALL) return stallError(info, timeouts.streamStallMs, cause);
@@ -189,7 +163,7 @@ export function createRunModel(options: RunModelOptions): RunModel {
       attempt.arm(timeouts.modelCallMs, CALL_TIMEOUT);
       try {
         const call = model.doGenerate({ ...prepare(model, callOptions), abortSignal: attempt.signal });
-        const result = await raceSignal(call, attempt.signal, () => failureOf(attempt, info));
+        const result = await attempt.race(call, () => failureOf(attempt, info));
         checkGenerateResult(result, info);
         return result;
       } catch (error) {
@@ -209,14 +183,14 @@ export function createRunModel(options: RunModelOptions): RunModel {
       let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
       try {
         const call = model.doStream({ ...prepare(model, callOptions), abortSignal: attempt.signal });
-        const result = await raceSignal(call, attempt.signal, () => failureOf(attempt, info));
+        const result = await attempt.race(call, () => failureOf(attempt, info));
         checkStreamResult(result, info);
         reader = result.stream.getReader();
         // Read up to the first content part: a failure before it is retried like a failed call.
         const head: LanguageModelV4StreamPart[] = [];
         for (;;) {
           attempt.arm(timeouts.streamStallMs, STALL);
-          const next = await raceSignal(reader.read(), attempt.signal, () => failureOf(attempt, info));
+          const next = await attempt.race(reader.read(), () => failureOf(attempt, info));
           if (next.done) throw endedEarly(info, head);
           const part = next.value;
           if (part.type === "error") throw part.error;
@@ -268,6 +242,87 @@ export function createRunModel(options: RunModelOptions): RunModel {
     stream,
     consumeStream,
   };
+}
+
+/**
+ * One attempt at a model call: its own signal, aborted by the run's signal, the caller's, or its
+ * timer (the call timeout, then the stall timeout). `race` settles as soon as the signal fires,
+ * whether or not the model honours it. One listener per linked signal, no closures per attempt.
+ */
+class Attempt {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private rejectRace: ((reason: unknown) => void) | undefined;
+  private failure: (() => unknown) | undefined;
+
+  constructor(
+    private readonly runSignal: AbortSignal | undefined,
+    private readonly callSignal: AbortSignal | undefined,
+  ) {
+    if (runSignal?.aborted) this.controller.abort(runSignal.reason);
+    else if (callSignal?.aborted) this.controller.abort(callSignal.reason);
+    runSignal?.addEventListener("abort", this, { once: true });
+    if (callSignal && callSignal !== runSignal) callSignal.addEventListener("abort", this, { once: true });
+    this.controller.signal.addEventListener("abort", this, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** EventTarget listener: a linked signal, or this attempt's own, fired. */
+  handleEvent(event: Event): void {
+    const source = event.target as AbortSignal;
+    if (source !== this.controller.signal) {
+      this.controller.abort(source.reason);
+      return;
+    }
+    const reject = this.rejectRace;
+    this.rejectRace = undefined;
+    reject?.(this.failure?.());
+  }
+
+  /** Waits for `work`, or rejects with `failure()` as soon as the attempt's signal fires. */
+  race<T>(work: PromiseLike<T>, failure: () => unknown): Promise<T> {
+    if (this.controller.signal.aborted) return Promise.reject(failure());
+    this.failure = failure;
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      Promise.resolve(work).then(
+        (value) => {
+          this.rejectRace = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.rejectRace = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  arm(ms: number, kind: symbol): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(abortWith, ms, this.controller, kind);
+  }
+
+  disarm(): void {
+    clearTimeout(this.timer);
+  }
+
+  abort(reason?: unknown): void {
+    this.controller.abort(reason);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.runSignal?.removeEventListener("abort", this);
+    this.callSignal?.removeEventListener("abort", this);
+  }
+}
+
+function abortWith(controller: AbortController, reason: unknown): void {
+  controller.abort(reason);
 }
 
 interface OpenedStream {

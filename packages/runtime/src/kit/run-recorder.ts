@@ -475,24 +475,26 @@ export class RunRecorder {
 
   private appendMessages(step: OpenStep, toolResults: readonly ToolResultRecord[]): void {
     // As the AI SDK does: empty text parts without provider metadata carry nothing.
-    const content = step.content.filter(
-      (part) => !(part.type === "text" && part.text.length === 0 && part.providerOptions === undefined),
-    );
+    const empty = (part: AssistantPart) =>
+      part.type === "text" && part.text.length === 0 && part.providerOptions === undefined;
+    const content = step.content.some(empty) ? step.content.filter((part) => !empty(part)) : step.content;
     if (content.length === 0) return;
     this.push({ role: "assistant", content });
     if (toolResults.length === 0) return;
     // As the AI SDK does, a result carries its call's provider metadata.
-    const metadata = new Map<string, SharedV4ProviderMetadata>();
+    let metadata: Map<string, SharedV4ProviderMetadata> | undefined;
     for (const part of content) {
-      if (part.type === "tool-call" && part.providerOptions)
+      if (part.type === "tool-call" && part.providerOptions) {
+        metadata ??= new Map();
         metadata.set(part.toolCallId, part.providerOptions);
+      }
     }
     const results: ToolContent = toolResults.map((record) => ({
       type: "tool-result" as const,
       toolCallId: record.toolCallId,
       toolName: record.toolName,
       output: toToolResultOutput(record),
-      ...withOptions(metadata.get(record.toolCallId)),
+      ...withOptions(metadata?.get(record.toolCallId)),
     }));
     this.push({ role: "tool", content: results });
   }
