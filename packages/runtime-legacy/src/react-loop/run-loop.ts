@@ -1,13 +1,11 @@
 import { AbortedError, AgentSdkError, MaxIterationsError, type RunResult } from "@flowmaestro/runtime";
 import {
-  ABORTED,
   createPromptBuilder,
   type PreparedRun,
   recordGenerateResult,
   recordStreamPart,
   toCallOptions,
   toFunctionTools,
-  untilAborted,
 } from "@flowmaestro/runtime/kit";
 
 /**
@@ -43,7 +41,7 @@ export async function runLoop(run: PreparedRun): Promise<RunResult> {
       if (!AgentSdkError.isInstance(error)) throw error;
       return recorder.finish("failed", error);
     }
-    if (!recorder.stepComplete && (await untilAborted(recorder.toolsSettled(), signal)) === ABORTED) {
+    if (!(await recorder.toolsSettled())) {
       return recorder.finish("aborted", new AbortedError({ reason: run.callerSignal?.reason }));
     }
     const step = recorder.endStep();

@@ -1,12 +1,10 @@
 import type { LanguageModelV4FunctionTool } from "@ai-sdk/provider";
 import type { AgentTool, ResolvedAgentDefinition, ToolResultRecord } from "@flowmaestro/runtime";
 import {
-  ABORTED,
   executeToolCall,
   type RunRecorder,
   toFunctionTools,
   toToolResultOutput,
-  untilAborted,
 } from "@flowmaestro/runtime/kit";
 import type { Agent } from "@mastra/core/agent";
 import type { Mastra } from "@mastra/core/mastra";
@@ -21,8 +19,6 @@ export interface RunContext {
   /** The observed model of the run (what Mastra calls). */
   readonly model: unknown;
   readonly recorder: RunRecorder;
-  /** The run's signal: fires on abort and when the run ends. */
-  readonly signal: AbortSignal;
 }
 
 /** A Mastra agent built for one definition's tools, plus what every run of it needs. @internal */
@@ -124,15 +120,13 @@ function toMastraTool(
     execute: async (input: unknown, context: MastraToolContext): Promise<unknown> => {
       const toolCallId = context?.agent?.toolCallId ?? context?.toolCallId ?? "";
       // Under this runtime the recorder started the call when the model sent it; Mastra gets its
-      // outcome, or word that the run is over (so Mastra's loop does not wait for a tool that
-      // ignores the abort). Through the escape hatch (no run), the tool runs here.
-      const run = runContextOf(context?.requestContext);
-      const running = run?.recorder.outcomeOf(toolCallId);
-      if (run && running) {
-        const outcome = await untilAborted(running, run.signal);
-        return outcome === ABORTED
-          ? { type: "error-text", value: "The run ended before this tool call finished." }
-          : toToolResultOutput(outcome);
+      // recorded outcome (an ABORTED one when the run ends first, so Mastra's loop never waits for
+      // a tool that ignores the abort). Through the escape hatch (no run), the tool runs here.
+      const recorder = runContextOf(context?.requestContext)?.recorder;
+      const running = recorder?.outcomeOf(toolCallId);
+      // A call the recorder never saw, after the run ended: nothing runs once a run is over.
+      if (!running && recorder?.isFinished) {
+        return { type: "error-text", value: "The run ended before this tool call started." };
       }
       const record: ToolResultRecord = await (running ??
         executeToolCall(

@@ -6,12 +6,10 @@ import type {
 } from "@ai-sdk/provider";
 import { AbortedError, type AgentSdkError } from "@flowmaestro/runtime";
 import {
-  ABORTED,
   type PreparedRun,
   recordGenerateResult,
   recordStreamPart,
   toCallOptions,
-  untilAborted,
 } from "@flowmaestro/runtime/kit";
 
 /** What the observed model tells the run about its calls. @internal */
@@ -49,9 +47,7 @@ export function observeModel(
 
   const beginCall = async (options: LanguageModelV4CallOptions): Promise<LanguageModelV4CallOptions> => {
     if (recorder.inStep) {
-      if (!recorder.stepComplete && (await untilAborted(recorder.toolsSettled(), signal)) === ABORTED) {
-        throw new AbortedError({ reason: signal.reason });
-      }
+      if (!(await recorder.toolsSettled())) throw new AbortedError({ reason: signal.reason });
       recorder.endStep();
     }
     recorder.startStep(modelInfo);

@@ -45,7 +45,6 @@ export async function runMastraAgent(run: MastraRunInput): Promise<RunResult> {
       state,
     ),
     recorder,
-    signal,
   };
   // The host's context is also visible to Mastra-side code through Mastra's own RequestContext.
   const entries: Array<[string, unknown]> = Object.entries(run.context).filter(
@@ -72,10 +71,8 @@ export async function runMastraAgent(run: MastraRunInput): Promise<RunResult> {
   }
   if (state.modelError !== undefined) return recorder.finish("failed", state.modelError);
   // Mastra is done; the last step ends once its tool calls have their outcomes.
-  if (recorder.inStep && !recorder.stepComplete) {
-    if ((await untilAborted(recorder.toolsSettled(), signal)) === ABORTED) {
-      return recorder.finish("aborted", new AbortedError({ reason: run.callerSignal?.reason }));
-    }
+  if (recorder.inStep && !(await recorder.toolsSettled())) {
+    return recorder.finish("aborted", new AbortedError({ reason: run.callerSignal?.reason }));
   }
   if (recorder.inStep && recorder.stepComplete) recorder.endStep();
   if (outcome.error !== undefined) return recorder.finish("failed", toRuntimeError(outcome.error));

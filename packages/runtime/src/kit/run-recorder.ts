@@ -15,6 +15,7 @@ import type {
   ToolResultRecord,
 } from "../run-result.js";
 import type { AgentTool } from "../tools/agent-tool.js";
+import { ABORTED, untilAborted } from "./abortable.js";
 import {
   executeToolCall,
   type ParsedToolArguments,
@@ -106,6 +107,8 @@ export class RunRecorder {
   private readonly newMessages: ModelMessage[] = [];
   private readonly steps: StepResult[] = [];
   private readonly warnings: ModelWarning[] = [];
+  /** Each tool call's recorded outcome, by id, for the whole run. */
+  private readonly outcomes = new Map<string, Deferred<ToolResultRecord>>();
   private usage: TokenUsage = EMPTY_USAGE;
   private step: OpenStep | undefined;
   private finished: RunResult | undefined;
@@ -326,13 +329,17 @@ export class RunRecorder {
           isError: true,
         });
     step.running.set(toolCallId, running);
+    this.outcomes.set(toolCallId, deferred());
     running.then((record) => this.settle(step, record));
     return parsed;
   }
 
-  /** The outcome of a tool call of the open step (started by {@link toolCall}), once it has one. */
+  /**
+   * The recorded outcome of a tool call the recorder started ({@link toolCall}): the tool's own, or
+   * the `ABORTED` one it gets when the run ends first. `undefined` for a call it never saw.
+   */
   outcomeOf(toolCallId: string): Promise<ToolResultRecord> | undefined {
-    return this.step?.running.get(toolCallId);
+    return this.outcomes.get(toolCallId)?.promise;
   }
 
   /** Warnings the provider reported for the open step's call. */
@@ -352,17 +359,22 @@ export class RunRecorder {
     this.checkSettled(step);
   }
 
-  /** Resolves once every tool call of the open step has its outcome (at once when there is no open step). */
-  toolsSettled(): Promise<void> {
+  /**
+   * Waits until every tool call of the open step has its outcome: `true` then (at once when there
+   * is none left, or no open step), `false` as soon as the run's signal fires instead (a tool that
+   * ignores the abort does not hold the run).
+   */
+  async toolsSettled(): Promise<boolean> {
     const step = this.step;
-    if (!step || step.results.size >= step.toolCalls.length) return Promise.resolve();
-    return new Promise((resolve) => {
+    if (!step || step.results.size >= step.toolCalls.length) return true;
+    const settled = new Promise<void>((resolve) => {
       const previous = step.settled;
       step.settled = () => {
         previous?.();
         resolve();
       };
     });
+    return (await untilAborted(settled, this.options.signal)) !== ABORTED;
   }
 
   /**
@@ -426,6 +438,7 @@ export class RunRecorder {
         }),
       };
       step.results.set(call.toolCallId, abandoned);
+      this.outcomes.get(call.toolCallId)?.resolve(abandoned);
       this.emitOutcome(step, abandoned);
     }
     const finishReason: FinishReason = status === "aborted" ? "interrupted" : "error";
@@ -502,6 +515,7 @@ export class RunRecorder {
   private settle(step: OpenStep, record: ToolResultRecord): void {
     if (this.finished || step !== this.step || step.results.has(record.toolCallId)) return;
     step.results.set(record.toolCallId, record);
+    this.outcomes.get(record.toolCallId)?.resolve(record);
     if (step.turnEnded) this.emitOutcome(step, record);
     else step.early.push(record);
     this.checkSettled(step);
@@ -560,6 +574,19 @@ export class RunRecorder {
 
 function withOptions(providerMetadata: SharedV4ProviderMetadata | undefined) {
   return providerMetadata === undefined ? {} : { providerOptions: providerMetadata };
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  readonly resolve: (value: T) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
 }
 
 /** A new random run id. */
