@@ -1,5 +1,6 @@
 import type { LanguageModelV4, SharedV4ProviderOptions } from "@ai-sdk/provider";
 import type { ModelMessage } from "ai";
+import type { AgentMemory, MemoryStrategySettings } from "./memory/agent-memory.js";
 import type { ModelReference } from "./models/model-reference.js";
 import type { AgentTool } from "./tools/agent-tool.js";
 
@@ -115,6 +116,12 @@ export interface AgentDefinition {
    * @default 64
    */
   maxToolInputDepth?: number;
+  /**
+   * The agent's memory, from `createMemory` (`@flowmaestro/memory`). A run with a `threadId` and
+   * `resourceId` then continues that thread: it loads the thread's history (as the strategies
+   * select it) and stores every finished step. Runs without a `threadId` stay stateless.
+   */
+  memory?: AgentMemory;
 }
 
 /**
@@ -136,7 +143,11 @@ export interface ResolvedAgentDefinition {
   readonly toolChoice: ToolChoice | undefined;
   readonly providerOptions: ProviderOptions | undefined;
   readonly maxToolInputDepth: number;
+  readonly memory: AgentMemory | undefined;
 }
+
+/** Per-run memory overrides: the strategy settings a run changes (see {@link MemoryStrategySettings}). */
+export type MemoryOverrides = Readonly<MemoryStrategySettings>;
 
 /** Input of a run: a user message as a string, or the messages so far (AI SDK `ModelMessage`s). */
 export type AgentInput = string | readonly ModelMessage[];

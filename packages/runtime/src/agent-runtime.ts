@@ -1,4 +1,4 @@
-import type { AgentInput, ResolvedAgentDefinition } from "./agent-definition.js";
+import type { AgentInput, MemoryOverrides, ResolvedAgentDefinition } from "./agent-definition.js";
 import type { AgentEvent } from "./events/agent-event.js";
 import type { RunResult } from "./run-result.js";
 
@@ -22,6 +22,19 @@ export interface RunOptions {
   runId?: string;
   /** Per-run context handed to every tool call (`context` of its execution context). @default {} */
   context?: RunContext;
+  /**
+   * The memory thread this run continues (1 to 200 characters); created on first use. Needs the
+   * definition's `memory` and a `resourceId`. Ids come from the host (its session or database),
+   * never from model or user text.
+   */
+  threadId?: string;
+  /**
+   * Who the thread belongs to: the tenant or user (1 to 200 characters). Every memory read and
+   * write is scoped to it; a thread of another resource is never visible. Required with `threadId`.
+   */
+  resourceId?: string;
+  /** Per-run overrides of the memory strategies (e.g. `{ lastMessages: 5, semanticRecall: false }`). */
+  memory?: MemoryOverrides;
 }
 
 /**

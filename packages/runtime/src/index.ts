@@ -11,6 +11,7 @@ export {
   DEFAULT_MAX_TOOL_INPUT_DEPTH,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUTS,
+  type MemoryOverrides,
   type ModelRetryOptions,
   type ModelTimeoutOptions,
   type ProviderOptions,
@@ -28,6 +29,15 @@ export {
 export { validateRunOptions } from "./definition/validate-run-options.js";
 export * from "./errors/index.js";
 export type * from "./events/agent-event.js";
+export type {
+  AgentMemory,
+  MemoryOpenRequest,
+  MemorySession,
+  MemoryStrategySettings,
+  SemanticRecallSettings,
+  SummarySettings,
+  WorkingMemorySettings,
+} from "./memory/agent-memory.js";
 export { isLanguageModelV4, type ModelInfo, type ModelReference } from "./models/model-reference.js";
 export {
   BUILT_IN_PROVIDERS,

@@ -12,6 +12,7 @@ import {
 } from "../agent-definition.js";
 import { InvalidDefinitionError, type ValidationIssue } from "../errors/invalid-definition-error.js";
 import { UnknownProviderError } from "../errors/unknown-provider-error.js";
+import type { AgentMemory } from "../memory/agent-memory.js";
 import { describeOtherModelVersion, isLanguageModelV4 } from "../models/model-reference.js";
 import {
   defaultProviderRegistry,
@@ -84,6 +85,11 @@ const definitionSchema = z.strictObject({
   model: z.unknown(),
   tools: z.array(toolSchema).optional(),
   maxToolInputDepth: z.number().int().min(1).max(1_000).optional(),
+  memory: z
+    .custom<AgentMemory>(isAgentMemory, {
+      error: "an AgentMemory from createMemory() (@flowmaestro/memory)",
+    })
+    .optional(),
 });
 
 const overridesSchema = z.strictObject(overridableShape);
@@ -144,7 +150,18 @@ export function resolveAgentDefinition(
     toolChoice: definition.toolChoice,
     providerOptions: definition.providerOptions,
     maxToolInputDepth: definition.maxToolInputDepth ?? DEFAULT_MAX_TOOL_INPUT_DEPTH,
+    memory: definition.memory,
   };
+}
+
+/** Whether a value implements {@link AgentMemory} (v1). */
+export function isAgentMemory(value: unknown): value is AgentMemory {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as AgentMemory).specificationVersion === "v1" &&
+    typeof (value as AgentMemory).open === "function"
+  );
 }
 
 /**

@@ -2,7 +2,15 @@ import type { RunOptions } from "../agent-runtime.js";
 import { InvalidDefinitionError, type ValidationIssue } from "../errors/invalid-definition-error.js";
 import { unknownKeyHint } from "./did-you-mean.js";
 
-const RUN_OPTION_KEYS = ["signal", "onEvent", "runId", "context"] as const;
+const RUN_OPTION_KEYS = [
+  "signal",
+  "onEvent",
+  "runId",
+  "context",
+  "threadId",
+  "resourceId",
+  "memory",
+] as const;
 const MAX_RUN_ID_LENGTH = 200;
 
 /**
@@ -31,7 +39,7 @@ export function validateRunOptions(options: unknown, extraKeys: readonly string[
     }
     issues.push({ field: `options.${key}`, expected: `absent: it is ${unknownKeyHint(key, known)}` });
   }
-  const { signal, onEvent, runId, context } = value;
+  const { signal, onEvent, runId, context, threadId, resourceId, memory } = value;
   if (signal !== undefined && !isAbortSignal(signal)) {
     issues.push({ field: "options.signal", expected: "an AbortSignal", received: describe(signal) });
   }
@@ -53,6 +61,32 @@ export function validateRunOptions(options: unknown, extraKeys: readonly string[
       field: "options.context",
       expected: 'a plain object, e.g. { tenantId: "acme" }',
       received: describe(context),
+    });
+  }
+  for (const [field, id] of [
+    ["threadId", threadId],
+    ["resourceId", resourceId],
+  ] as const) {
+    if (id !== undefined && (typeof id !== "string" || id.length === 0 || id.length > MAX_RUN_ID_LENGTH)) {
+      issues.push({
+        field: `options.${field}`,
+        expected: `a string of 1 to ${MAX_RUN_ID_LENGTH} characters`,
+        received: typeof id === "string" ? `${id.length} characters` : describe(id),
+      });
+    }
+  }
+  if (threadId !== undefined && resourceId === undefined) {
+    issues.push({
+      field: "options.resourceId",
+      expected:
+        "set with `threadId`: the tenant or user the thread belongs to (from the host, never from model or user text)",
+    });
+  }
+  if (memory !== undefined && !isPlainObject(memory)) {
+    issues.push({
+      field: "options.memory",
+      expected: "a plain object of memory strategy overrides, e.g. { lastMessages: 5 }",
+      received: describe(memory),
     });
   }
   if (issues.length > 0) throw invalid(issues);

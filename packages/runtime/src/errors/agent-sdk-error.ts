@@ -9,8 +9,9 @@ const MARKER = Symbol.for("flowmaestro.agent-sdk-error");
  * - `model`: the model or its provider failed or misbehaved (network, 4xx/5xx, bad output).
  * - `tool`: a tool failed, timed out, or was called with invalid arguments.
  * - `runtime`: a run ended early (aborted, iteration limit) or the SDK itself failed.
+ * - `storage`: the storage backend (database, file) failed or is unreachable.
  */
-export type ErrorCategory = "caller" | "model" | "tool" | "runtime";
+export type ErrorCategory = "caller" | "model" | "tool" | "runtime" | "storage";
 
 /**
  * Stable error codes. Match on these, never on messages.
@@ -32,6 +33,9 @@ export type ErrorCategory = "caller" | "model" | "tool" | "runtime";
  * | `MAX_ITERATIONS` | runtime | the run hit its iteration limit |
  * | `SCRIPT_MISMATCH` | caller | a scripted model was called more often than scripted, or left turns unused |
  * | `CASSETTE_MISS` | caller | a replayed model received a request that is not in its cassette |
+ * | `NOT_FOUND` | caller | a thread, snapshot or index does not exist for the given resource (never says whether it exists for another) |
+ * | `VECTOR_DIMENSION_MISMATCH` | caller | a vector's length differs from its index's dimension |
+ * | `STORAGE_ERROR` | storage | the storage backend failed (connection, constraint, disk); the backend's error is the `cause` |
  * | `INTERNAL` | runtime | a bug in the SDK; please report it |
  */
 export type AgentSdkErrorCode =
@@ -50,6 +54,9 @@ export type AgentSdkErrorCode =
   | "MAX_ITERATIONS"
   | "SCRIPT_MISMATCH"
   | "CASSETTE_MISS"
+  | "NOT_FOUND"
+  | "VECTOR_DIMENSION_MISMATCH"
+  | "STORAGE_ERROR"
   | "INTERNAL";
 
 /** Constructor options shared by every {@link AgentSdkError}. */
