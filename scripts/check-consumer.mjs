@@ -34,7 +34,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const fixture = join(root, "scripts", "consumer-fixture");
 const rootModules = join(root, "node_modules");
 // Entry points that need vitest: typechecked in the variant that has it, never loaded.
-const VITEST_ENTRIES = new Set(["@flowmaestro/runtime/testing/contract"]);
+const VITEST_ENTRIES = new Set(["@flowmaestro/runtime/testing/contract", "@flowmaestro/memory/testing"]);
 // Always linked: what a TypeScript user on Node has besides our dependencies.
 const TOOLCHAIN = ["typescript", "@types/node"];
 

@@ -1,10 +1,12 @@
 import type { ModelMessage } from "ai";
-import type { AgentInput, ResolvedAgentDefinition } from "../agent-definition.js";
+import type { AgentInput, MemoryOverrides, ResolvedAgentDefinition } from "../agent-definition.js";
 import type { AgentRuntime, RunContext, RunOptions } from "../agent-runtime.js";
 import { validateRunOptions } from "../definition/validate-run-options.js";
 import { AbortedError } from "../errors/aborted-error.js";
 import { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { InvalidDefinitionError } from "../errors/invalid-definition-error.js";
+import { StorageError } from "../errors/storage-error.js";
+import type { AgentMemory, MemorySession } from "../memory/agent-memory.js";
 import { modelInfoOf } from "../models/model-reference.js";
 import type { RunResult } from "../run-result.js";
 import type { AgentTool } from "../tools/agent-tool.js";
@@ -13,6 +15,18 @@ import { normalizeInput } from "./normalize-input.js";
 import { createDefinitionModel, type RunModel } from "./run-model.js";
 import { createRunId, RunRecorder } from "./run-recorder.js";
 import { createRunStream, type EventSink, notify } from "./run-stream.js";
+
+/**
+ * The memory of a run, for a runtime that does memory itself (`memory: "runtime"`): the kit has
+ * validated the ids and opened nothing.
+ */
+export interface RunMemory {
+  readonly memory: AgentMemory;
+  readonly threadId: string;
+  readonly resourceId: string;
+  /** Per-run overrides of the memory strategies (unvalidated beyond being an object). */
+  readonly overrides: MemoryOverrides | undefined;
+}
 
 /** A run, validated and ready for a runtime's loop. */
 export interface PreparedRun {
@@ -38,6 +52,12 @@ export interface PreparedRun {
   readonly model: RunModel;
   /** Records the run: events, results, messages, tool execution. `run-start` is already emitted. */
   readonly recorder: RunRecorder;
+  /**
+   * Set for a runtime created with `memory: "runtime"` when the run continues a thread. With the
+   * default (`memory: "kit"`) the kit does memory: `definition` then already carries the memory's
+   * context and tools, `messages` the thread's history, and finished steps are stored for you.
+   */
+  readonly memory: RunMemory | undefined;
 }
 
 /** Options of {@link createAgentRuntime}. */
@@ -52,6 +72,14 @@ export interface CreateAgentRuntimeOptions<EXTRA extends object> {
   run: (prepared: PreparedRun) => Promise<RunResult>;
   /** Extra members of the runtime object (escape hatches). */
   extra?: EXTRA;
+  /**
+   * Who does memory when a run has a `threadId`: `kit` (the default) opens the definition's
+   * memory, sends the history and context, adds its tools, and stores the input and every
+   * finished step before the next model call; `runtime` leaves it to the runtime (a framework
+   * with its own memory), which gets {@link PreparedRun.memory}.
+   * @default "kit"
+   */
+  memory?: "kit" | "runtime";
 }
 
 const EMPTY_CONTEXT: RunContext = Object.freeze({});
@@ -102,7 +130,8 @@ export function createAgentRuntime<EXTRA extends object = object>(
         ],
       });
     }
-    return { messages: normalizeInput(input), runOptions: validateRunOptions(runOptions) };
+    const checked = validateRunOptions(runOptions);
+    return { messages: normalizeInput(input), runOptions: checked, memory: memoryOf(definition, checked) };
   };
 
   const start = (
@@ -112,12 +141,137 @@ export function createAgentRuntime<EXTRA extends object = object>(
     mode: PreparedRun["mode"],
     emit: EventSink | undefined,
     runId: string,
+    memory: RunMemory | undefined,
+  ): Promise<RunResult> => {
+    if (memory && memoryMode === "kit") {
+      return startWithMemory(definition, messages, runOptions, mode, emit, runId, memory);
+    }
+    return startRun(definition, messages, runOptions, mode, emit, runId, memory, undefined);
+  };
+
+  /** Opens the run's memory session, then runs with its history, context and tools. */
+  const startWithMemory = async (
+    definition: ResolvedAgentDefinition,
+    input: ModelMessage[],
+    runOptions: RunOptions,
+    mode: PreparedRun["mode"],
+    emit: EventSink | undefined,
+    runId: string,
+    memory: RunMemory,
+  ): Promise<RunResult> => {
+    const callerSignal = runOptions.signal;
+    const opening = new AbortController();
+    const onAbort = () => opening.abort(callerSignal?.reason);
+    callerSignal?.addEventListener("abort", onAbort, { once: true });
+    let session: MemorySession | typeof ABORTED;
+    try {
+      session = await untilAborted(
+        memory.memory.open({
+          threadId: memory.threadId,
+          resourceId: memory.resourceId,
+          runId,
+          agentId: definition.id,
+          input,
+          overrides: memory.overrides,
+          model: definition.models[0] as NonNullable<(typeof definition.models)[0]>,
+          signal: opening.signal,
+        }),
+        callerSignal,
+      );
+    } catch (error) {
+      return failBeforeRun(definition, input, runOptions, emit, runId, memoryError(error, "open"));
+    } finally {
+      callerSignal?.removeEventListener("abort", onAbort);
+    }
+    if (session === ABORTED) {
+      return failBeforeRun(definition, input, runOptions, emit, runId, undefined);
+    }
+    const tools = session.tools.length === 0 ? definition.tools : [...definition.tools, ...session.tools];
+    const instructions =
+      session.context === undefined
+        ? definition.instructions
+        : definition.instructions
+          ? `${definition.instructions}\n\n${session.context}`
+          : session.context;
+    const withMemory: ResolvedAgentDefinition = { ...definition, instructions, tools };
+    const messages = session.history.length === 0 ? input : [...session.history, ...input];
+    return startRun(withMemory, messages, runOptions, mode, emit, runId, undefined, {
+      session,
+      input,
+    });
+  };
+
+  /** A run that ended before it started (its memory failed to open, or the caller aborted). */
+  const failBeforeRun = (
+    definition: ResolvedAgentDefinition,
+    input: ModelMessage[],
+    runOptions: RunOptions,
+    emit: EventSink | undefined,
+    runId: string,
+    error: AgentSdkError | undefined,
+  ): RunResult => {
+    const recorder = new RunRecorder({
+      runId,
+      agentId: definition.id,
+      runtime: name,
+      input,
+      emit,
+      tools: toolMapOf(definition.tools),
+      signal: runOptions.signal ?? new AbortController().signal,
+      context: runOptions.context ?? EMPTY_CONTEXT,
+      maxToolInputDepth: definition.maxToolInputDepth,
+      provider: () =>
+        modelInfoOf(definition.models[0] as NonNullable<(typeof definition.models)[0]>).provider,
+    });
+    recorder.start();
+    return error === undefined
+      ? recorder.finish("aborted", new AbortedError({ reason: runOptions.signal?.reason }))
+      : recorder.finish("failed", error);
+  };
+
+  const startRun = (
+    definition: ResolvedAgentDefinition,
+    messages: ModelMessage[],
+    runOptions: RunOptions,
+    mode: PreparedRun["mode"],
+    emit: EventSink | undefined,
+    runId: string,
+    runtimeMemory: RunMemory | undefined,
+    kitMemory: { session: MemorySession; input: ModelMessage[] } | undefined,
   ): Promise<RunResult> => {
     const callerSignal = runOptions.signal;
     const controller = new AbortController();
     const onAbort = () => controller.abort(callerSignal?.reason);
     callerSignal?.addEventListener("abort", onAbort, { once: true });
-    const model = createDefinitionModel(definition, { signal: controller.signal });
+    // Memory writes: the input, then each finished step, in order; every model call waits for
+    // them, so a process killed mid-run leaves every finished step stored.
+    const session = kitMemory?.session;
+    let pending: Promise<void> | undefined;
+    let writeFailed: AgentSdkError | undefined;
+    const persist = (messagesToSave: readonly ModelMessage[], step: number | undefined) => {
+      if (!session) return;
+      const previous = pending ?? Promise.resolve();
+      pending = previous.then(() =>
+        writeFailed
+          ? undefined
+          : session.save(messagesToSave, { step }).catch((error: unknown) => {
+              writeFailed ??= memoryError(error, "save");
+            }),
+      );
+    };
+    const flushed = async (): Promise<void> => {
+      while (pending) {
+        const current = pending;
+        await current;
+        if (pending === current) pending = undefined;
+      }
+      if (writeFailed) throw writeFailed;
+    };
+    if (kitMemory) persist(kitMemory.input, undefined);
+    const model = createDefinitionModel(definition, {
+      signal: controller.signal,
+      beforeCall: session ? flushed : undefined,
+    });
     const tools = toolMapOf(definition.tools);
     const first = modelInfoOf(definition.models[0] as NonNullable<(typeof definition.models)[0]>);
     const recorder = new RunRecorder({
@@ -132,12 +286,15 @@ export function createAgentRuntime<EXTRA extends object = object>(
       maxToolInputDepth: definition.maxToolInputDepth,
       // Arguments are mapped back from the schema of the provider that answered.
       provider: () => (model.answeredBy ?? first).provider,
+      onStepMessages: session ? (stepMessages, step) => persist(stepMessages, step) : undefined,
+      holdRunEnd: session !== undefined,
     });
     recorder.start();
     const aborted = () => recorder.finish("aborted", new AbortedError({ reason: callerSignal?.reason }));
     if (callerSignal?.aborted) {
       callerSignal.removeEventListener("abort", onAbort);
-      return Promise.resolve(aborted());
+      const result = aborted();
+      return session ? endWithMemory(recorder, session, result, flushed) : Promise.resolve(result);
     }
     const prepared: PreparedRun = {
       definition,
@@ -151,6 +308,7 @@ export function createAgentRuntime<EXTRA extends object = object>(
       tools,
       model,
       recorder,
+      memory: runtimeMemory,
     };
     let running: Promise<RunResult>;
     try {
@@ -158,20 +316,22 @@ export function createAgentRuntime<EXTRA extends object = object>(
     } catch (error) {
       running = Promise.reject(error);
     }
-    return untilAborted(running, callerSignal)
-      .then(
-        (outcome) => (outcome === ABORTED ? aborted() : outcome),
-        (error: unknown) =>
-          callerSignal?.aborted ? aborted() : recorder.finish("failed", internalError(name, error)),
-      )
-      .finally(() => {
-        callerSignal?.removeEventListener("abort", onAbort);
-        // The run is over: whatever it started and is still running (a tool that ignored the
-        // abort, a straggling model call) is told to stop.
-        controller.abort(runEnded());
-      });
+    const ended = untilAborted(running, callerSignal).then(
+      (outcome) => (outcome === ABORTED ? aborted() : outcome),
+      (error: unknown) =>
+        callerSignal?.aborted ? aborted() : recorder.finish("failed", internalError(name, error)),
+    );
+    return (
+      session ? ended.then((result) => endWithMemory(recorder, session, result, flushed)) : ended
+    ).finally(() => {
+      callerSignal?.removeEventListener("abort", onAbort);
+      // The run is over: whatever it started and is still running (a tool that ignored the
+      // abort, a straggling model call) is told to stop.
+      controller.abort(runEnded());
+    });
   };
 
+  const memoryMode = options.memory ?? "kit";
   return {
     ...(options.extra as EXTRA),
     specificationVersion: "v1",
@@ -181,7 +341,7 @@ export function createAgentRuntime<EXTRA extends object = object>(
       const onEvent = checked.runOptions.onEvent;
       const emit: EventSink | undefined = onEvent ? (event) => notify(onEvent, event) : undefined;
       const runId = checked.runOptions.runId ?? createRunId();
-      return start(definition, checked.messages, checked.runOptions, "generate", emit, runId);
+      return start(definition, checked.messages, checked.runOptions, "generate", emit, runId, checked.memory);
     },
     stream(definition, input, runOptions) {
       // Validate before the stream exists, so bad input throws here rather than inside the run.
@@ -189,7 +349,8 @@ export function createAgentRuntime<EXTRA extends object = object>(
       const runId = checked.runOptions.runId ?? createRunId();
       return createRunStream(
         runId,
-        (emit) => start(definition, checked.messages, checked.runOptions, "stream", emit, runId),
+        (emit) =>
+          start(definition, checked.messages, checked.runOptions, "stream", emit, runId, checked.memory),
         checked.runOptions.onEvent,
       );
     },
@@ -218,4 +379,71 @@ function internalError(runtime: string, error: unknown): AgentSdkError {
     message: `The ${runtime} runtime failed: ${message}. This is a bug in the runtime; please report it.`,
     cause: error,
   });
+}
+
+/**
+ * Ends a run that has memory: waits for every write (the last step's included), fails the run
+ * with the storage error when one failed (the steps stored before it stay stored), lets the
+ * memory do its after-run work (a failure there only adds a warning), then emits `run-end`.
+ */
+async function endWithMemory(
+  recorder: RunRecorder,
+  session: MemorySession,
+  result: RunResult,
+  flushed: () => Promise<void>,
+): Promise<RunResult> {
+  let final = result;
+  try {
+    await flushed();
+  } catch (error) {
+    const storageError = memoryError(error, "save");
+    final =
+      result.status === "failed" && result.error && StorageError.isInstance(result.error)
+        ? result
+        : { ...result, status: "failed", finishReason: "error", error: storageError };
+  }
+  if (final.status !== "failed" || !StorageError.isInstance(final.error)) {
+    try {
+      await session.close({ status: final.status });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      final = {
+        ...final,
+        warnings: [...final.warnings, { type: "other", message: `Memory after-run work failed: ${message}` }],
+      };
+    }
+  }
+  return recorder.emitEnd(final);
+}
+
+/** The run's memory, when the run continues a thread; throws for ids without memory. */
+function memoryOf(definition: ResolvedAgentDefinition, options: RunOptions): RunMemory | undefined {
+  const { threadId, resourceId, memory: overrides } = options;
+  if (threadId === undefined) {
+    if (overrides !== undefined) {
+      throw new InvalidDefinitionError({
+        subject: "run options",
+        issues: [{ field: "options.memory", expected: "set together with `threadId` and `resourceId`" }],
+      });
+    }
+    return undefined;
+  }
+  if (!definition.memory) {
+    throw new InvalidDefinitionError({
+      subject: "run options",
+      issues: [
+        {
+          field: "options.threadId",
+          expected: "used with an agent that has `memory` (createMemory() from @flowmaestro/memory)",
+        },
+      ],
+    });
+  }
+  return { memory: definition.memory, threadId, resourceId: resourceId as string, overrides };
+}
+
+/** Memory failures arrive typed (`STORAGE_ERROR`, `INVALID_DEFINITION`…); anything else is a storage fault. */
+function memoryError(error: unknown, operation: string): AgentSdkError {
+  if (AgentSdkError.isInstance(error)) return error;
+  return new StorageError({ adapter: "memory", operation, cause: error });
 }

@@ -14,6 +14,7 @@ export {
   type CreateAgentRuntimeOptions,
   createAgentRuntime,
   type PreparedRun,
+  type RunMemory,
 } from "./create-agent-runtime.js";
 export {
   executeToolCall,

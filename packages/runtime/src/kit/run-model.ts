@@ -89,6 +89,12 @@ export interface RunModelOptions {
   readonly prepareCall?:
     | ((model: LanguageModelV4, options: LanguageModelV4CallOptions) => LanguageModelV4CallOptions)
     | undefined;
+  /**
+   * Awaited before every call (not before each retry): the run's pending memory writes, so a
+   * step's messages are stored before the next model call. A rejection fails the call with that
+   * error, unretried.
+   */
+  readonly beforeCall?: (() => Promise<void>) | undefined;
   /** @internal Test seam for backoff waits. */
   readonly sleep?: Sleeper;
 }
@@ -157,7 +163,8 @@ export function createRunModel(options: RunModelOptions): RunModel {
     return new AbortedError({ reason });
   };
 
-  const generate = (callOptions: LanguageModelV4CallOptions) =>
+  const gate = options.beforeCall;
+  const generateNow = (callOptions: LanguageModelV4CallOptions) =>
     withAttempts(async (model, info) => {
       const attempt = openAttempt(callOptions.abortSignal);
       attempt.arm(timeouts.modelCallMs, CALL_TIMEOUT);
@@ -175,8 +182,12 @@ export function createRunModel(options: RunModelOptions): RunModel {
       }
     });
 
+  const generate = gate
+    ? (callOptions: LanguageModelV4CallOptions) => gate().then(() => generateNow(callOptions))
+    : generateNow;
+
   /** Opens a stream and reads it up to its first content part, retrying failures before that. */
-  const open = (callOptions: LanguageModelV4CallOptions) =>
+  const openNow = (callOptions: LanguageModelV4CallOptions) =>
     withAttempts(async (model, info) => {
       const attempt = openAttempt(callOptions.abortSignal);
       attempt.arm(timeouts.modelCallMs, CALL_TIMEOUT);
@@ -210,6 +221,10 @@ export function createRunModel(options: RunModelOptions): RunModel {
         throw failure;
       }
     });
+
+  const open = gate
+    ? (callOptions: LanguageModelV4CallOptions) => gate().then(() => openNow(callOptions))
+    : openNow;
 
   const stream = async (callOptions: LanguageModelV4CallOptions, observer?: StreamObserver) => {
     const { result, ...opened } = await open(callOptions);
@@ -469,7 +484,7 @@ class PartSource {
  */
 export function createDefinitionModel(
   definition: Pick<ResolvedAgentDefinition, "models" | "retry" | "timeouts" | "tools">,
-  options: { signal?: AbortSignal | undefined } = {},
+  options: { signal?: AbortSignal | undefined; beforeCall?: (() => Promise<void>) | undefined } = {},
 ): RunModel {
   const first = (definition.models[0] as LanguageModelV4).provider;
   return createRunModel({
@@ -477,6 +492,7 @@ export function createDefinitionModel(
     retry: definition.retry,
     timeouts: definition.timeouts,
     signal: options.signal,
+    beforeCall: options.beforeCall,
     prepareCall: (model, call) =>
       model.provider === first || !call.tools
         ? call

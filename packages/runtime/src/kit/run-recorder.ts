@@ -43,6 +43,14 @@ export interface RunRecorderOptions {
   readonly maxToolInputDepth: number;
   /** Provider id of the model that answered the open step, for the tools' provider variants. */
   readonly provider: () => string;
+  /** Called with the messages of each complete step as it ends (memory stores them). */
+  readonly onStepMessages?: ((messages: readonly ModelMessage[], step: number) => void) | undefined;
+  /**
+   * When set, {@link RunRecorder.finish} records the result but emits neither `error` nor
+   * `run-end`: the caller completes the run with {@link RunRecorder.emitEnd} once pending work
+   * (memory writes) is done, possibly with another status.
+   */
+  readonly holdRunEnd?: boolean | undefined;
 }
 
 /** A tool call as the model sent it. */
@@ -417,7 +425,19 @@ export class RunRecorder {
       ...(error === undefined ? {} : { error }),
     };
     this.finished = result;
-    if (status === "failed" && error) this.emit({ type: "error", runId: this.runId, error });
+    if (!this.options.holdRunEnd) this.emitEnd(result);
+    return result;
+  }
+
+  /**
+   * Emits the end of a run held by `holdRunEnd`: `error` when it failed, then `run-end`. The
+   * result may differ from what {@link finish} returned (a failed memory write fails the run).
+   */
+  emitEnd(result: RunResult): RunResult {
+    this.finished = result;
+    if (result.status === "failed" && result.error) {
+      this.emit({ type: "error", runId: this.runId, error: result.error });
+    }
     this.emit({ type: "run-end", runId: this.runId, result });
     return result;
   }
@@ -492,8 +512,12 @@ export class RunRecorder {
       part.type === "text" && part.text.length === 0 && part.providerOptions === undefined;
     const content = step.content.some(empty) ? step.content.filter((part) => !empty(part)) : step.content;
     if (content.length === 0) return;
-    this.push({ role: "assistant", content });
-    if (toolResults.length === 0) return;
+    const assistant: ModelMessage = { role: "assistant", content };
+    this.push(assistant);
+    if (toolResults.length === 0) {
+      this.options.onStepMessages?.([assistant], step.index);
+      return;
+    }
     // As the AI SDK does, a result carries its call's provider metadata.
     let metadata: Map<string, SharedV4ProviderMetadata> | undefined;
     for (const part of content) {
@@ -509,7 +533,9 @@ export class RunRecorder {
       output: toToolResultOutput(record),
       ...withOptions(metadata?.get(record.toolCallId)),
     }));
-    this.push({ role: "tool", content: results });
+    const tool: ModelMessage = { role: "tool", content: results };
+    this.push(tool);
+    this.options.onStepMessages?.([assistant, tool], step.index);
   }
 
   private settle(step: OpenStep, record: ToolResultRecord): void {
