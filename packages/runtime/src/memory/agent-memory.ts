@@ -42,9 +42,13 @@ export interface MemoryStrategySettings {
 export interface SummarySettings {
   /** The model that writes summaries. @default the agent's first model */
   model?: LanguageModelV4;
-  /** Summarise once this many messages are not yet summarised. @default 40 */
+  /**
+   * Summarise once this many messages are not yet summarised. At most `lastMessages`, so no
+   * message falls out of both the history and the summary.
+   * @default the smaller of 40 and `lastMessages`
+   */
   triggerMessages?: number;
-  /** Messages kept verbatim after the summary. @default 10 */
+  /** Messages kept verbatim after the summary. @default the smaller of 10 and half the trigger */
   keepMessages?: number;
 }
 

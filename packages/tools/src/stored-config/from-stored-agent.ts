@@ -24,7 +24,10 @@ export interface StoredAgentImport {
    * with a runtime.
    */
   readonly definition: Omit<AgentDefinition, "tools"> & { readonly tools: readonly FlowMaestroTool[] };
-  /** Validated `memory_config`; `undefined` when the column is empty. For the memory package. */
+  /**
+   * Validated `memory_config`; `undefined` when the column is empty. Turn it into `createMemory`
+   * options with `memoryStrategiesFromStored` from `@flowmaestro/memory`.
+   */
   readonly memory: MemorySettings | undefined;
 }
 
@@ -47,7 +50,8 @@ export interface StoredAgentImport {
  * ```ts
  * const row = await db.query("select * from agents where id = $1", [id]).then((r) => r.rows[0]);
  * const { definition, memory } = fromStoredAgent(row, { functions, workflows, knowledgeBases, mcpClients });
- * const agent = createAgent({ ...definition, runtime: createLegacyRuntime() });
+ * const { strategies } = memory ? memoryStrategiesFromStored(memory) : { strategies: {} };
+ * const agent = createAgent({ ...definition, memory: createMemory(strategies), runtime: createLegacyRuntime() });
  * ```
  */
 export function fromStoredAgent(row: StoredAgentRecord, context: ToolImportContext = {}): StoredAgentImport {

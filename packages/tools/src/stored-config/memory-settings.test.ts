@@ -1,6 +1,8 @@
+import * as memoryPackage from "@flowmaestro/memory";
 import { InvalidDefinitionError } from "@flowmaestro/runtime";
 import { describe, expect, it } from "vitest";
-import { parseMemorySettings } from "./memory-settings.js";
+import * as tools from "../index.js";
+import { memorySettingsSchema, parseMemorySettings } from "./memory-settings.js";
 
 describe("parseMemorySettings", () => {
   it("returns typed settings without unknown keys or absent fields", () => {
@@ -27,5 +29,11 @@ describe("parseMemorySettings", () => {
     expect((error as Error).message).toBe(
       "Invalid memory settings: `agents.3.memory.maxMessages` must be greater than 0.",
     );
+  });
+
+  it("is the implementation of @flowmaestro/memory, re-exported unchanged", () => {
+    expect(parseMemorySettings).toBe(memoryPackage.parseMemorySettings);
+    expect(tools.parseMemorySettings).toBe(memoryPackage.parseMemorySettings);
+    expect(memorySettingsSchema).toBe(memoryPackage.storedMemorySettingsSchema);
   });
 });

@@ -1,0 +1,509 @@
+import { NotFoundError, StorageError } from "@flowmaestro/runtime";
+import type { ModelMessage } from "ai";
+import { InputCheck, randomId } from "../../internal/inputs.js";
+import { decodeMessage, encodeMessage } from "../../internal/message-codec.js";
+import type {
+  AppendMessagesInput,
+  CreateThreadInput,
+  JsonValue,
+  ListMessagesInput,
+  ListThreadsInput,
+  RunSnapshot,
+  SaveSnapshotInput,
+  SnapshotKey,
+  StorageAdapter,
+  StoredMessage,
+  StoredThread,
+  ThreadKey,
+  UpdateThreadInput,
+  VectorStore,
+  WorkingMemoryKey,
+  WorkingMemoryRecord,
+} from "../../storage-adapter.js";
+import { ADAPTER, guard } from "./guard.js";
+import { createInMemoryVectorStore } from "./in-memory-vector-store.js";
+
+/** The in-memory adapter: a {@link StorageAdapter} that always has {@link VectorStore | vectors}. */
+export interface InMemoryStorage extends StorageAdapter {
+  readonly name: "in-memory";
+  /** Exact cosine search over every stored vector (no approximate index). */
+  readonly vectors: VectorStore;
+}
+
+/** Version of the (trivial) in-memory schema. */
+const SCHEMA_VERSION = 1;
+
+interface StoredMessageState {
+  readonly position: number;
+  /** The message as lossless JSON text, so no caller ever holds a reference into the store. */
+  readonly encoded: string;
+  readonly runId: string | undefined;
+  readonly step: number | undefined;
+  readonly createdAt: number;
+}
+
+interface WorkingMemoryState {
+  readonly content: string;
+  readonly updatedAt: number;
+}
+
+interface ThreadState {
+  readonly id: string;
+  readonly resourceId: string;
+  title: string | undefined;
+  /** JSON text, for the same reason as {@link StoredMessageState.encoded}. */
+  metadata: string;
+  readonly createdAt: number;
+  updatedAt: number;
+  /** Breaks `updatedAt` ties (same millisecond) so "most recently updated first" is exact. */
+  touched: number;
+  /** Insertion order is position order: a replaced message keeps its slot (`Map#set` on a key). */
+  readonly messages: Map<string, StoredMessageState>;
+  nextPosition: number;
+  workingMemory: WorkingMemoryState | undefined;
+}
+
+interface SnapshotState {
+  readonly threadId: string | undefined;
+  readonly state: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/**
+ * Creates a storage adapter that keeps everything in this instance's memory: threads, messages,
+ * working memory, run snapshots and vector indexes (exact cosine). Nothing is shared between
+ * instances and nothing survives the process, so it suits tests, examples and single-process
+ * prototypes; use the libSQL or Postgres adapter for anything that must persist.
+ *
+ * Every value is copied in and out (messages through the lossless message codec, JSON through
+ * `JSON.stringify`), so mutating an argument after a call, or a returned object, never changes
+ * what is stored. Inputs are validated exactly as the other adapters validate them.
+ *
+ * @example
+ * ```ts
+ * const storage = createInMemoryStorage();
+ * const thread = await storage.createThread({ resourceId: "user-1", title: "Support" });
+ * await storage.appendMessages({
+ *   threadId: thread.id,
+ *   resourceId: "user-1",
+ *   messages: [{ message: { role: "user", content: "Hello" } }],
+ * });
+ * ```
+ */
+export function createInMemoryStorage(): InMemoryStorage {
+  /** resourceId → threadId → thread. */
+  const threads = new Map<string, Map<string, ThreadState>>();
+  /** resourceId → resource-scope working memory. */
+  const resourceMemory = new Map<string, WorkingMemoryState>();
+  /** resourceId → runId → snapshot. */
+  const snapshots = new Map<string, Map<string, SnapshotState>>();
+  let touchCounter = 0;
+
+  const findThread = (resourceId: string, threadId: string): ThreadState | undefined =>
+    threads.get(resourceId)?.get(threadId);
+
+  const requireThread = (resourceId: string, threadId: string): ThreadState => {
+    const thread = findThread(resourceId, threadId);
+    if (!thread) throw new NotFoundError({ kind: "thread", id: threadId, resourceId });
+    return thread;
+  };
+
+  const touch = (thread: ThreadState): void => {
+    // Never move backwards, even if the wall clock does.
+    thread.updatedAt = Math.max(Date.now(), thread.updatedAt);
+    thread.touched = ++touchCounter;
+  };
+
+  const adapter: InMemoryStorage = {
+    specificationVersion: "v1",
+    name: ADAPTER,
+
+    init: () => guard("init", () => undefined),
+    schemaVersion: () => guard("schemaVersion", () => SCHEMA_VERSION),
+    // Nothing to close: the data lives in this instance and is dropped with it.
+    close: () => guard("close", () => undefined),
+
+    createThread: (input: CreateThreadInput) =>
+      guard("createThread", () => {
+        new InputCheck("createThread")
+          .optionalId("id", input?.id)
+          .id("resourceId", input?.resourceId)
+          .require(input?.title === undefined || typeof input.title === "string", {
+            field: "title",
+            expected: "a string",
+          })
+          .require(input?.metadata === undefined || isPlainObject(input.metadata), {
+            field: "metadata",
+            expected: "an object of JSON values",
+          })
+          .done();
+        const id = input.id ?? randomId("thread");
+        let owned = threads.get(input.resourceId);
+        if (owned?.has(id)) {
+          throw new StorageError({
+            adapter: ADAPTER,
+            operation: "createThread",
+            backendCode: "THREAD_EXISTS",
+            message: `thread "${id}" already exists for resource "${input.resourceId}".`,
+          });
+        }
+        const metadata = jsonText(input.metadata ?? {}, "metadata", "createThread");
+        const now = Date.now();
+        const thread: ThreadState = {
+          id,
+          resourceId: input.resourceId,
+          title: input.title,
+          metadata,
+          createdAt: now,
+          updatedAt: now,
+          touched: ++touchCounter,
+          messages: new Map(),
+          nextPosition: 0,
+          workingMemory: undefined,
+        };
+        if (!owned) {
+          owned = new Map();
+          threads.set(input.resourceId, owned);
+        }
+        owned.set(id, thread);
+        return toStoredThread(thread);
+      }),
+
+    getThread: (input: ThreadKey) =>
+      guard("getThread", () => {
+        checkThreadKey("getThread", input);
+        const thread = findThread(input.resourceId, input.threadId);
+        return thread ? toStoredThread(thread) : undefined;
+      }),
+
+    listThreads: (input: ListThreadsInput) =>
+      guard("listThreads", () => {
+        new InputCheck("listThreads")
+          .id("resourceId", input?.resourceId)
+          .optionalInteger("limit", input?.limit, 0)
+          .optionalInteger("offset", input?.offset, 0)
+          .done();
+        const limit = input.limit ?? 100;
+        const offset = input.offset ?? 0;
+        const owned = [...(threads.get(input.resourceId)?.values() ?? [])];
+        owned.sort((a, b) => b.updatedAt - a.updatedAt || b.touched - a.touched);
+        return owned.slice(offset, offset + limit).map(toStoredThread);
+      }),
+
+    updateThread: (input: UpdateThreadInput) =>
+      guard("updateThread", () => {
+        checkThreadKey("updateThread", input, (check) =>
+          check
+            .require(input?.title === undefined || typeof input.title === "string", {
+              field: "title",
+              expected: "a string",
+            })
+            .require(input?.metadata === undefined || isPlainObject(input.metadata), {
+              field: "metadata",
+              expected: "an object of JSON values (null removes a key)",
+            }),
+        );
+        const thread = requireThread(input.resourceId, input.threadId);
+        let metadata = thread.metadata;
+        if (input.metadata !== undefined) {
+          const merged = JSON.parse(thread.metadata) as Record<string, JsonValue>;
+          const patch = JSON.parse(jsonText(input.metadata, "metadata", "updateThread")) as Record<
+            string,
+            JsonValue
+          >;
+          for (const [key, value] of Object.entries(patch)) {
+            if (value === null) delete merged[key];
+            else merged[key] = value;
+          }
+          metadata = JSON.stringify(merged);
+        }
+        thread.metadata = metadata;
+        if (input.title !== undefined) thread.title = input.title;
+        touch(thread);
+        return toStoredThread(thread);
+      }),
+
+    deleteThread: (input: ThreadKey) =>
+      guard("deleteThread", () => {
+        checkThreadKey("deleteThread", input);
+        const owned = threads.get(input.resourceId);
+        if (!owned?.delete(input.threadId)) return;
+        if (owned.size === 0) threads.delete(input.resourceId);
+        // Messages and thread-scope working memory live inside the thread; snapshots do not.
+        const runs = snapshots.get(input.resourceId);
+        for (const [runId, snapshot] of runs ?? []) {
+          if (snapshot.threadId === input.threadId) runs?.delete(runId);
+        }
+      }),
+
+    appendMessages: (input: AppendMessagesInput) =>
+      guard("appendMessages", () => {
+        const messages = Array.isArray(input?.messages) ? input.messages : [];
+        checkThreadKey("appendMessages", input, (check) => {
+          check.require(Array.isArray(input?.messages), { field: "messages", expected: "an array" });
+          messages.forEach((entry, index) => {
+            const field = `messages.${index}`;
+            const ok = isPlainObject(entry);
+            check.require(ok, { field, expected: "an object with a `message`" });
+            if (!ok) return;
+            check
+              .optionalId(`${field}.id`, entry.id)
+              .optionalId(`${field}.runId`, entry.runId)
+              .optionalInteger(`${field}.step`, entry.step, 0)
+              .require(isModelMessage(entry.message), {
+                field: `${field}.message`,
+                expected: "an AI SDK ModelMessage (an object with a `role`)",
+              })
+              .require(
+                entry.createdAt === undefined ||
+                  (entry.createdAt instanceof Date && !Number.isNaN(entry.createdAt.getTime())),
+                { field: `${field}.createdAt`, expected: "a valid Date" },
+              );
+          });
+        });
+        const thread = requireThread(input.resourceId, input.threadId);
+        // Encode everything first: a message that cannot be stored must not leave half a batch.
+        const now = Date.now();
+        const prepared = messages.map((entry, index) => {
+          let encoded: string;
+          try {
+            encoded = encodeMessage(entry.message);
+          } catch (cause) {
+            new InputCheck("appendMessages")
+              .require(false, {
+                field: `messages.${index}.message`,
+                expected: "a message without cycles or values JSON cannot hold",
+                received: cause instanceof Error ? cause.message : String(cause),
+              })
+              .done();
+            throw cause;
+          }
+          return {
+            id: entry.id ?? randomId("msg"),
+            encoded,
+            runId: entry.runId,
+            step: entry.step,
+            createdAt: entry.createdAt?.getTime() ?? now,
+          };
+        });
+        const stored = prepared.map((entry) => {
+          const existing = thread.messages.get(entry.id);
+          const state: StoredMessageState = {
+            position: existing?.position ?? thread.nextPosition++,
+            encoded: entry.encoded,
+            runId: entry.runId,
+            step: entry.step,
+            createdAt: entry.createdAt,
+          };
+          thread.messages.set(entry.id, state);
+          return [entry.id, state] as const;
+        });
+        touch(thread);
+        return stored.map(([id, state]) => toStoredMessage(thread, id, state));
+      }),
+
+    listMessages: (input: ListMessagesInput) =>
+      guard("listMessages", () => {
+        checkThreadKey("listMessages", input, (check) =>
+          check
+            .optionalInteger("last", input?.last, 0)
+            .require(input?.beforePosition === undefined || Number.isFinite(input.beforePosition), {
+              field: "beforePosition",
+              expected: "a number",
+            })
+            .require(input?.afterPosition === undefined || Number.isFinite(input.afterPosition), {
+              field: "afterPosition",
+              expected: "a number",
+            })
+            .require(
+              input?.ids === undefined ||
+                (Array.isArray(input.ids) && input.ids.every((id) => typeof id === "string")),
+              { field: "ids", expected: "an array of message ids" },
+            ),
+        );
+        const thread = requireThread(input.resourceId, input.threadId);
+        const wanted = input.ids === undefined ? undefined : new Set(input.ids);
+        let selected = [...thread.messages].filter(
+          ([id, state]) =>
+            (input.beforePosition === undefined || state.position < input.beforePosition) &&
+            (input.afterPosition === undefined || state.position > input.afterPosition) &&
+            (wanted === undefined || wanted.has(id)),
+        );
+        if (input.last !== undefined) selected = input.last === 0 ? [] : selected.slice(-input.last);
+        return selected.map(([id, state]) => toStoredMessage(thread, id, state));
+      }),
+
+    countMessages: (input: ThreadKey) =>
+      guard("countMessages", () => {
+        checkThreadKey("countMessages", input);
+        return requireThread(input.resourceId, input.threadId).messages.size;
+      }),
+
+    deleteMessages: (input: ThreadKey & { readonly ids: readonly string[] }) =>
+      guard("deleteMessages", () => {
+        checkThreadKey("deleteMessages", input, (check) =>
+          check.require(Array.isArray(input?.ids) && input.ids.every((id) => typeof id === "string"), {
+            field: "ids",
+            expected: "an array of message ids",
+          }),
+        );
+        const thread = requireThread(input.resourceId, input.threadId);
+        for (const id of input.ids) thread.messages.delete(id);
+      }),
+
+    getWorkingMemory: (input: WorkingMemoryKey) =>
+      guard("getWorkingMemory", () => {
+        new InputCheck("getWorkingMemory")
+          .id("resourceId", input?.resourceId)
+          .optionalId("threadId", input?.threadId)
+          .done();
+        const state =
+          input.threadId === undefined
+            ? resourceMemory.get(input.resourceId)
+            : findThread(input.resourceId, input.threadId)?.workingMemory;
+        return state ? toWorkingMemory(input.resourceId, input.threadId, state) : undefined;
+      }),
+
+    setWorkingMemory: (input: WorkingMemoryKey & { readonly content: string }) =>
+      guard("setWorkingMemory", () => {
+        new InputCheck("setWorkingMemory")
+          .id("resourceId", input?.resourceId)
+          .optionalId("threadId", input?.threadId)
+          .require(typeof input?.content === "string", { field: "content", expected: "a string" })
+          .done();
+        const state: WorkingMemoryState = { content: input.content, updatedAt: Date.now() };
+        if (input.threadId === undefined) {
+          resourceMemory.set(input.resourceId, state);
+        } else {
+          requireThread(input.resourceId, input.threadId).workingMemory = state;
+        }
+        return toWorkingMemory(input.resourceId, input.threadId, state);
+      }),
+
+    saveSnapshot: (input: SaveSnapshotInput) =>
+      guard("saveSnapshot", () => {
+        new InputCheck("saveSnapshot")
+          .id("runId", input?.runId)
+          .id("resourceId", input?.resourceId)
+          .optionalId("threadId", input?.threadId)
+          .require(input !== null && typeof input === "object" && "state" in input, {
+            field: "state",
+            expected: "a JSON value",
+          })
+          .done();
+        const state = jsonText(input.state, "state", "saveSnapshot");
+        let runs = snapshots.get(input.resourceId);
+        if (!runs) {
+          runs = new Map();
+          snapshots.set(input.resourceId, runs);
+        }
+        const now = Date.now();
+        const previous = runs.get(input.runId);
+        runs.set(input.runId, {
+          threadId: input.threadId,
+          state,
+          createdAt: previous?.createdAt ?? now,
+          updatedAt: Math.max(now, previous?.updatedAt ?? now),
+        });
+      }),
+
+    loadSnapshot: (input: SnapshotKey) =>
+      guard("loadSnapshot", () => {
+        checkSnapshotKey("loadSnapshot", input);
+        const snapshot = snapshots.get(input.resourceId)?.get(input.runId);
+        if (!snapshot) return undefined;
+        const loaded: RunSnapshot = {
+          runId: input.runId,
+          resourceId: input.resourceId,
+          threadId: snapshot.threadId,
+          state: JSON.parse(snapshot.state) as JsonValue,
+          createdAt: new Date(snapshot.createdAt),
+          updatedAt: new Date(snapshot.updatedAt),
+        };
+        return loaded;
+      }),
+
+    deleteSnapshot: (input: SnapshotKey) =>
+      guard("deleteSnapshot", () => {
+        checkSnapshotKey("deleteSnapshot", input);
+        const runs = snapshots.get(input.resourceId);
+        runs?.delete(input.runId);
+        if (runs?.size === 0) snapshots.delete(input.resourceId);
+      }),
+
+    vectors: createInMemoryVectorStore(),
+  };
+  return adapter;
+}
+
+function checkThreadKey(operation: string, input: ThreadKey, more?: (check: InputCheck) => void): void {
+  const check = new InputCheck(operation).id("threadId", input?.threadId).id("resourceId", input?.resourceId);
+  more?.(check);
+  check.done();
+}
+
+function checkSnapshotKey(operation: string, input: SnapshotKey): void {
+  new InputCheck(operation).id("runId", input?.runId).id("resourceId", input?.resourceId).done();
+}
+
+/** JSON text of a value, or an `InvalidDefinitionError` naming `field` when JSON cannot hold it. */
+function jsonText(value: unknown, field: string, operation: string): string {
+  let text: string | undefined;
+  let problem: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (cause) {
+    problem = cause instanceof Error ? cause.message : String(cause);
+  }
+  if (text === undefined) {
+    new InputCheck(operation)
+      .require(false, {
+        field,
+        expected: "a JSON value",
+        received: problem ?? typeof value,
+      })
+      .done();
+  }
+  return text as string;
+}
+
+function isPlainObject(value: unknown): value is Record<string, any> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isModelMessage(value: unknown): value is ModelMessage {
+  return isPlainObject(value) && typeof value.role === "string";
+}
+
+function toStoredThread(thread: ThreadState): StoredThread {
+  return {
+    id: thread.id,
+    resourceId: thread.resourceId,
+    title: thread.title,
+    metadata: JSON.parse(thread.metadata) as Record<string, JsonValue>,
+    createdAt: new Date(thread.createdAt),
+    updatedAt: new Date(thread.updatedAt),
+  };
+}
+
+function toStoredMessage(thread: ThreadState, id: string, state: StoredMessageState): StoredMessage {
+  return {
+    id,
+    threadId: thread.id,
+    resourceId: thread.resourceId,
+    position: state.position,
+    message: decodeMessage(state.encoded),
+    runId: state.runId,
+    step: state.step,
+    createdAt: new Date(state.createdAt),
+  };
+}
+
+function toWorkingMemory(
+  resourceId: string,
+  threadId: string | undefined,
+  state: WorkingMemoryState,
+): WorkingMemoryRecord {
+  return { resourceId, threadId, content: state.content, updatedAt: new Date(state.updatedAt) };
+}
