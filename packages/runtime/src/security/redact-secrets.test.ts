@@ -29,6 +29,20 @@ describe("secrets never leave the SDK", () => {
     expect(redactSecrets("Basic information about the weather")).toBe("Basic information about the weather");
   });
 
+  it("redacts passwords in URLs and connection strings, keeping user and host", () => {
+    expect(redactSecrets("connect to postgres://app:s3cr3t-pw@db.internal:5432/prod failed")).toBe(
+      "connect to postgres://app:[redacted]@db.internal:5432/prod failed",
+    );
+    expect(redactSecrets("mysql://root:p@ss@host/db")).not.toContain("p@ss");
+    expect(redactSecrets("libsql://my-db.turso.io?authToken=eyJhbGciOi.abc")).toBe(
+      "libsql://my-db.turso.io?authToken=[redacted]",
+    );
+    expect(redactSecrets("postgres://postgres@127.0.0.1:5432/test")).toBe(
+      "postgres://postgres@127.0.0.1:5432/test",
+    );
+    expect(redactSecrets("see https://example.com/a:b")).toBe("see https://example.com/a:b");
+  });
+
   it("copies a cause chain with every string redacted, keeping prototypes and markers", () => {
     const marker = Symbol.for("vercel.ai.error.AI_APICallError");
     class ApiError extends Error {

@@ -18,12 +18,16 @@ const SECRET_SHAPES: readonly RegExp[] = [
   /(\bBearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi,
   /([?&](?:api[_-]?key|key|token|access_token|secret)=)[^&#\s"']+/gi,
   /((?:x-api-key|x-goog-api-key|api-key|authorization)["']?\s*[:=]\s*["']?)[^"',\s}]{8,}/gi,
+  // Credentials in URLs and connection strings: postgres://user:password@host, libsql://…?authToken=
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s"']*:)[^@/\s"']+(?=@)/gi,
+  /([?&](?:authToken|auth_token|password)=)[^&#\s"']+/gi,
 ];
 
 /**
  * Replaces secrets in a text with `[redacted]`: the values of environment variables named
  * `*_API_KEY`, `*_KEY`, `*_TOKEN`, `*_SECRET`, `*PASSWORD` and `*_PASS`, and strings shaped like
- * provider keys, bearer tokens, or keys in URLs and headers.
+ * provider keys, bearer tokens, keys in URLs and headers, and passwords in URLs and connection
+ * strings (`postgres://user:[redacted]@host`).
  */
 export function redactSecrets(text: string): string {
   let result = text;
