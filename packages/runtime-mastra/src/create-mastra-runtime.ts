@@ -1,9 +1,11 @@
-import type { AgentRuntime, ResolvedAgentDefinition } from "@flowmaestro/runtime";
+import type { AgentRuntime, ResolvedAgentDefinition, RunOptions } from "@flowmaestro/runtime";
 import { checkRuntimeOptions, createAgentRuntime } from "@flowmaestro/runtime/kit";
 import type { Agent } from "@mastra/core/agent";
 import type { Mastra } from "@mastra/core/mastra";
+import { isFlowMaestroMemory } from "./mastra-memory/flowmaestro-memory.js";
 import { loadMastra, type MastraModules } from "./mastra-runtime/load-mastra.js";
 import { buildMastraAgent, type PreparedAgent } from "./mastra-runtime/mastra-agent.js";
+import { withMemoryTools } from "./mastra-runtime/memory-tools.js";
 import { runMastraAgent } from "./mastra-runtime/run-mastra-agent.js";
 
 /** Options of {@link createMastraRuntime}. */
@@ -48,6 +50,7 @@ export function createMastraRuntime(options: MastraRuntimeOptions = {}): MastraR
 
   const prepareAgent = async (
     definition: ResolvedAgentDefinition,
+    { withMemory }: { readonly withMemory: boolean },
   ): Promise<{ prepared: PreparedAgent; modules: MastraModules }> => {
     const modules = await loadMastra();
     let byIdentity = agents.get(definition.tools);
@@ -55,23 +58,54 @@ export function createMastraRuntime(options: MastraRuntimeOptions = {}): MastraR
       byIdentity = new Map();
       agents.set(definition.tools, byIdentity);
     }
-    const key = `${definition.id}\u0000${definition.name}`;
+    // Runs that continue a thread use a second agent, with memory (Mastra cannot run an agent
+    // with memory without a thread).
+    const key = `${definition.id}\u0000${definition.name}${withMemory ? "\u0000memory" : ""}`;
     let prepared = byIdentity.get(key);
     if (!prepared) {
-      prepared = buildMastraAgent(definition, { modules, mastra: options.mastra });
+      prepared = buildMastraAgent(definition, { modules, mastra: options.mastra, withMemory });
       byIdentity.set(key, prepared);
     }
     return { prepared, modules };
   };
 
-  const runtime = createAgentRuntime({
+  const kit = createAgentRuntime({
     name: "mastra",
+    // Memory is @mastra/memory's, on the definition's FlowMaestro storage (see memory-run.ts).
+    memory: "runtime",
     run: (prepared) => runMastraAgent({ ...prepared, prepare: prepareAgent }),
     extra: {
       async getMastraAgent(definition: ResolvedAgentDefinition) {
-        return (await prepareAgent(definition)).prepared.agent;
+        return (await prepareAgent(definition, { withMemory: false })).prepared.agent;
       },
     },
   });
-  return runtime as MastraRuntime;
+  const runtime: MastraRuntime = {
+    ...kit,
+    name: "mastra",
+    execute: (definition, input, runOptions) =>
+      kit.execute(withMemory(definition, runOptions), input, runOptions),
+    stream: (definition, input, runOptions) =>
+      kit.stream(withMemory(definition, runOptions), input, runOptions),
+  };
+  return runtime;
+}
+
+/**
+ * The definition of a run that continues a thread, with the memory tools its settings turn on
+ * (working memory: Mastra's `updateWorkingMemory`), so the run's recorder knows them. Anything wrong
+ * (a memory not from `createMemory`, bad overrides) is left to the run, which fails with the typed
+ * error, as memory failures do on every runtime.
+ */
+function withMemory(
+  definition: ResolvedAgentDefinition,
+  runOptions: RunOptions | undefined,
+): ResolvedAgentDefinition {
+  const memory = (definition as Partial<ResolvedAgentDefinition> | undefined)?.memory;
+  if (runOptions?.threadId === undefined || !isFlowMaestroMemory(memory)) return definition;
+  try {
+    return withMemoryTools(definition, memory.resolveSettings(runOptions.memory));
+  } catch {
+    return definition;
+  }
 }

@@ -1,10 +1,25 @@
 import type { StorageAdapter } from "@flowmaestro/memory";
 import { createLegacyRuntime } from "@flowmaestro/runtime-legacy";
 import { createMastraRuntime } from "@flowmaestro/runtime-mastra";
+import type { ModelMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AdapterSetup, adapterSetups } from "./support/adapters.js";
 import { expectCompleted, memoryAgent, recallOptions, uniqueIds } from "./support/harness.js";
 import { promptText, systemText } from "./support/memory-model.js";
+
+/** An assistant message holding only working-memory tool calls, or the tool message of their results. */
+function isWorkingMemoryCall(message: ModelMessage): boolean {
+  if (typeof message.content === "string" || (message.role !== "assistant" && message.role !== "tool")) {
+    return false;
+  }
+  const parts = message.content as Array<{ type: string; toolName?: string }>;
+  const calls = parts.filter((part) => part.type === "tool-call" || part.type === "tool-result");
+  return (
+    calls.length > 0 &&
+    calls.length === parts.length &&
+    calls.every((part) => /working.?memory/i.test(part.toolName ?? ""))
+  );
+}
 
 describe.each(adapterSetups)("continuity across runtimes on $name", (setup: AdapterSetup) => {
   let storage: StorageAdapter;
@@ -43,11 +58,13 @@ describe.each(adapterSetups)("continuity across runtimes on $name", (setup: Adap
       expect(thirdPrompt).toContain("echo: What did I ask you to note?");
       expect(thirdPrompt).toContain("note: call the bank");
 
-      const roles = (await a.memory.getMessages(ids)).map((message) => message.role);
-      expect(roles).toEqual([
+      // Mastra does not store its working-memory tool calls in the thread (the legacy runtime
+      // does; see the Mastra runtime's README): compare the thread without them.
+      const conversation = (await a.memory.getMessages(ids)).filter(
+        (message) => !isWorkingMemoryCall(message),
+      );
+      expect(conversation.map((message) => message.role)).toEqual([
         "user",
-        "assistant",
-        "tool",
         "assistant",
         "user",
         "assistant",

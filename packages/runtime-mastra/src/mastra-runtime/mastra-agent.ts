@@ -10,6 +10,7 @@ import type { Agent } from "@mastra/core/agent";
 import type { Mastra } from "@mastra/core/mastra";
 import type { RequestContext } from "@mastra/core/request-context";
 import type { MastraModules } from "./load-mastra.js";
+import { isMemoryTool } from "./memory-tools.js";
 
 /** Key of the per-run state in Mastra's `RequestContext`. @internal */
 export const RUN_CONTEXT_KEY = "flowmaestro.run";
@@ -19,6 +20,8 @@ export interface RunContext {
   /** The observed model of the run (what Mastra calls). */
   readonly model: unknown;
   readonly recorder: RunRecorder;
+  /** The run's Mastra memory, when it continues a thread (the memory agent reads it per run). */
+  readonly memory?: unknown;
 }
 
 /** A Mastra agent built for one definition's tools, plus what every run of it needs. @internal */
@@ -35,14 +38,21 @@ export interface PreparedAgent {
 export interface AgentFactorySettings {
   readonly modules: MastraModules;
   readonly mastra: Mastra | undefined;
+  /**
+   * Build the agent that runs with memory: its `memory` is read from each run's context (one agent
+   * serves every memory and setting). Mastra cannot run an agent with memory without a thread, so
+   * runs without one use the agent built without.
+   */
+  readonly withMemory?: boolean;
 }
 
 /**
  * Builds the Mastra agent of a definition. Only what cannot change per run lives in the agent (id,
  * name, tools); the model is read from the run's `RequestContext`, so one agent serves every run
  * and every override, and the prompt each call sends is built by the run (instructions included).
- * Memory, processors, scorers, voice and workflows are left unset: the runtime does not use them,
- * and each costs time on every call.
+ * Processors, scorers, voice and workflows are left unset: the runtime does not use them, and each
+ * costs time on every call. Memory is set only on the agent built `withMemory` (runs that continue
+ * a thread), as a function of the run's context.
  *
  * @internal
  */
@@ -51,18 +61,20 @@ export function buildMastraAgent(
   settings: AgentFactorySettings,
 ): PreparedAgent {
   const { modules, mastra } = settings;
-  const tools = new Map(definition.tools.map((tool) => [tool.name, tool]));
+  // Memory tools are Mastra's own (its memory registers them); the recorder runs ours.
+  const ownTools = definition.tools.filter((tool) => !isMemoryTool(tool));
+  const tools = new Map(ownTools.map((tool) => [tool.name, tool]));
   const specsByProvider = new Map<string, ReadonlyMap<string, LanguageModelV4FunctionTool>>();
   const toolSpecs = (provider: string) => {
     let specs = specsByProvider.get(provider);
     if (!specs) {
-      specs = new Map((toFunctionTools(definition.tools, provider) ?? []).map((spec) => [spec.name, spec]));
+      specs = new Map((toFunctionTools(ownTools, provider) ?? []).map((spec) => [spec.name, spec]));
       specsByProvider.set(provider, specs);
     }
     return specs;
   };
   const mastraTools = Object.fromEntries(
-    definition.tools.map((tool) => [tool.name, toMastraTool(tool, definition.id, tools, modules)]),
+    ownTools.map((tool) => [tool.name, toMastraTool(tool, definition.id, tools, modules)]),
   );
   const agent = new modules.Agent({
     id: definition.id,
@@ -74,6 +86,12 @@ export function buildMastraAgent(
     model: (({ requestContext }: { requestContext: RequestContext }) =>
       runContextOf(requestContext)?.model ?? definition.models[0]) as unknown as AgentModel,
     tools: mastraTools,
+    ...(settings.withMemory
+      ? {
+          memory: (({ requestContext }: { requestContext: RequestContext }) =>
+            runContextOf(requestContext)?.memory) as unknown as AgentMemoryConfig,
+        }
+      : {}),
     ...(mastra ? { mastra } : {}),
   });
   // Mastra logs through console loggers unless told otherwise, including from the model layer it
@@ -148,6 +166,7 @@ function toMastraTool(
 }
 
 type AgentModel = ConstructorParameters<typeof Agent>[0]["model"];
+type AgentMemoryConfig = ConstructorParameters<typeof Agent>[0]["memory"];
 
 /** The parts of Mastra's tool execution context we read. */
 interface MastraToolContext {

@@ -6,8 +6,10 @@ import {
   type RunResult,
 } from "@flowmaestro/runtime";
 import { ABORTED, createPromptBuilder, type PreparedRun, untilAborted } from "@flowmaestro/runtime/kit";
+import { withBridgeScope } from "../mastra-memory/bridge-scope.js";
 import type { MastraModules } from "./load-mastra.js";
 import { type PreparedAgent, RUN_CONTEXT_KEY, type RunContext } from "./mastra-agent.js";
+import { type MemoryRun, openMemoryRun } from "./memory-run.js";
 import { type ModelCallState, observeModel } from "./observe-model.js";
 
 const UNLIMITED_TOOL_CALLS = 1_000_000;
@@ -16,6 +18,7 @@ const UNLIMITED_TOOL_CALLS = 1_000_000;
 export interface MastraRunInput extends PreparedRun {
   prepare: (
     definition: ResolvedAgentDefinition,
+    options: { readonly withMemory: boolean },
   ) => Promise<{ prepared: PreparedAgent; modules: MastraModules }>;
 }
 
@@ -23,7 +26,8 @@ export interface MastraRunInput extends PreparedRun {
  * Runs a definition on its (cached) Mastra agent: `execute` → `agent.generate`, `stream` →
  * `agent.stream`. Mastra owns the loop (when to call the model, running the tools through their
  * Mastra tool objects, the step limit); the run's events, tool execution and result come from the
- * kit's recorder, fed by the observed model.
+ * kit's recorder, fed by the observed model. A run that continues a thread runs on the agent built
+ * with memory, with `@mastra/memory` on the definition's FlowMaestro storage (see memory-run.ts).
  *
  * @internal
  */
@@ -31,8 +35,10 @@ export async function runMastraAgent(run: MastraRunInput): Promise<RunResult> {
   const { definition, recorder, signal, runId } = run;
   let prepared: PreparedAgent;
   let modules: MastraModules;
+  let memoryRun: MemoryRun | undefined;
   try {
-    ({ prepared, modules } = await run.prepare(definition));
+    ({ prepared, modules } = await run.prepare(definition, { withMemory: run.memory !== undefined }));
+    if (run.memory) memoryRun = await openMemoryRun(run, run.memory);
   } catch (error) {
     return recorder.finish("failed", toRuntimeError(error));
   }
@@ -43,8 +49,10 @@ export async function runMastraAgent(run: MastraRunInput): Promise<RunResult> {
       prepared.toolSpecs(run.model.provider),
       createPromptBuilder(definition.instructions, recorder),
       state,
+      memoryRun?.gate,
     ),
     recorder,
+    ...(memoryRun ? { memory: memoryRun.mastraMemory } : {}),
   };
   // The host's context is also visible to Mastra-side code through Mastra's own RequestContext.
   const entries: Array<[string, unknown]> = Object.entries(run.context).filter(
@@ -63,12 +71,31 @@ export async function runMastraAgent(run: MastraRunInput): Promise<RunResult> {
     // All tool calls of a step run at once, as in the legacy loop (Mastra's default is 10).
     // Finite on purpose: `generate` runs tools one at a time when given Infinity.
     toolCallConcurrency: UNLIMITED_TOOL_CALLS,
+    ...memoryRun?.options,
   };
+  const messages = memoryRun ? memoryRun.input : run.messages;
 
-  const outcome = await untilAborted(drive(prepared, run, options), signal);
+  let outcome: DriveOutcome | typeof ABORTED;
+  if (memoryRun) {
+    const active = memoryRun;
+    const unregister = active.register(requestContext);
+    try {
+      outcome = await untilAborted(
+        withBridgeScope(active.scope, () => drive(prepared, run, messages, options)),
+        signal,
+      );
+    } finally {
+      unregister();
+    }
+  } else {
+    outcome = await untilAborted(drive(prepared, run, messages, options), signal);
+  }
   if (outcome === ABORTED || run.callerSignal?.aborted) {
     return recorder.finish("aborted", new AbortedError({ reason: run.callerSignal?.reason }));
   }
+  // A failed storage write ends the run (Mastra logs and swallows the failures of its per-step saves).
+  const storageError = memoryRun?.failure();
+  if (storageError !== undefined) return recorder.finish("failed", storageError);
   if (state.modelError !== undefined) return recorder.finish("failed", state.modelError);
   // Mastra is done; the last step ends once its tool calls have their outcomes.
   if (recorder.inStep && !(await recorder.toolsSettled())) {
@@ -104,14 +131,15 @@ type DriveOutcome = { error?: unknown };
 async function drive(
   prepared: PreparedAgent,
   run: PreparedRun,
+  messages: readonly unknown[],
   options: Record<string, unknown>,
 ): Promise<DriveOutcome> {
   try {
     if (run.mode === "generate") {
-      const output = await prepared.agent.generate(run.messages as never, options);
+      const output = await prepared.agent.generate(messages as never, options);
       return output.error === undefined ? {} : { error: output.error };
     }
-    const output = await prepared.agent.stream(run.messages as never, options);
+    const output = await prepared.agent.stream(messages as never, options);
     // Events come from the observed model and the recorder; Mastra's own chunks are only drained.
     // Its consumeStream avoids a JS-level await per chunk in our code.
     let streamError: unknown;
