@@ -1,5 +1,6 @@
 import type { StorageAdapter } from "@flowmaestro/memory";
 import { createFaultyStorage } from "@flowmaestro/memory/testing";
+import { createScriptedModel } from "@flowmaestro/runtime/testing";
 import type { ModelMessage } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AdapterSetup, adapterSetups } from "./support/adapters.js";
@@ -70,6 +71,43 @@ describe.each(adapterSetups)("memory conformance on $name", (setup: AdapterSetup
       expect(prompt).toContain("echo: second");
       expect(prompt).not.toContain("first");
     });
+
+    it("applies per-run overrides of the strategies", async () => {
+      const ids = uniqueIds("override");
+      const { agent, model } = memoryAgent(runtime, storage);
+      for (const text of ["alpha", "beta"]) expectCompleted(await agent.execute(text, ids));
+      expectCompleted(await agent.execute("gamma", { ...ids, memory: { lastMessages: 2 } }));
+      const prompt = promptText(model.calls.at(-1)!.options);
+      expect(prompt).toContain("echo: beta");
+      expect(prompt).not.toContain("alpha");
+      await expect(agent.execute("delta", { ...ids, memory: { lastMessages: -1 } })).resolves.toMatchObject({
+        status: "failed",
+        error: { code: "INVALID_DEFINITION" },
+      });
+    });
+
+    it.skipIf(runtimeSetup.name === "mastra")(
+      "summarises a long thread with the summary model and sends the summary instead of old messages (Mastra: not supported, see its README)",
+      async () => {
+        const ids = uniqueIds("summary");
+        const summaryModel = createScriptedModel({
+          loop: true,
+          turns: [(call) => ({ text: `SUMMARY OF: ${promptText(call).includes("first") ? "first" : "?"}` })],
+        });
+        const { agent, model } = memoryAgent(runtime, storage, {
+          memory: { lastMessages: 4, summary: { model: summaryModel, triggerMessages: 4, keepMessages: 2 } },
+        });
+        // Three turns pass the trigger (6 unsummarised messages > 4): the summary is written after the third.
+        for (const text of ["first", "second", "third"]) expectCompleted(await agent.execute(text, ids));
+        expect(summaryModel.calls.length).toBe(1);
+        expectCompleted(await agent.execute("fourth", ids));
+        const prompt = promptText(model.calls.at(-1)!.options);
+        expect(systemText(model.calls.at(-1)!.options)).toContain("SUMMARY OF: first");
+        expect(prompt).not.toMatch(/^first$/m);
+        // Older messages stay in storage.
+        expect((await memoryAgent(runtime, storage).memory.getMessages(ids)).length).toBe(8);
+      },
+    );
 
     it("keeps working memory the model writes, and shows it to later runs as data", async () => {
       const ids = uniqueIds("working");
