@@ -3,6 +3,12 @@
 // resolution, then compiled and run on Node: it builds an agent on a scripted model from
 // `@flowmaestro/runtime/testing` (with no vitest installed) and runs it on both runtimes.
 // The `@ts-expect-error` lines fail the typecheck if our types degrade to `any`.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemory, type Memory, type StorageAdapter } from "@flowmaestro/memory";
+import { createLibsqlStorage } from "@flowmaestro/memory/libsql";
 import {
   AgentSdkError,
   type AgentTool,
@@ -133,6 +139,28 @@ async function main(): Promise<void> {
     throw new Error("tools or hashing broke");
   if (typeof createAgentRuntime !== "function" || typeof RunRecorder !== "function")
     throw new Error("kit broke");
+
+  // Memory on the embedded libSQL default (a temp file): a thread started on one runtime goes on
+  // on the other, read back as plain messages.
+  const dir = mkdtempSync(join(tmpdir(), "fm-consumer-"));
+  try {
+    const storage: StorageAdapter = createLibsqlStorage({ url: `file:${join(dir, "agent.db")}` });
+    const memory: Memory = createMemory({ storage, lastMessages: 10 });
+    const ids = { threadId: "t-1", resourceId: "user-1" };
+    for (const runtime of [legacy, mastra]) {
+      const agent = createAgent({ runtime, name: "calc", model: scripted(), tools: [add], memory });
+      const result = await agent.execute("What is 2 + 40?", ids);
+      if (result.status !== "completed")
+        throw new Error(`${runtime.name} with memory: ${result.error?.message}`);
+    }
+    const stored = await memory.getMessages(ids);
+    const users = stored.filter((message) => message.role === "user").length;
+    if (users !== 2) throw new Error(`memory stored ${users} user messages, expected 2`);
+    statuses.push(`memory ${stored.length} messages`);
+    await storage.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 
   console.log(`${statuses.join(", ")}; errors ${badTool}/${badSchema}`);
 }

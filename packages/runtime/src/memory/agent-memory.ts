@@ -12,67 +12,67 @@ export interface MemoryStrategySettings {
    * none (the other strategies still apply).
    * @default 20
    */
-  lastMessages?: number | false;
+  lastMessages?: number | false | undefined;
   /**
    * Buffer by size: the most recent messages whose estimated tokens (characters / 4) fit this
    * budget, applied after `lastMessages`. A tool call is never sent without its result.
    */
-  maxHistoryTokens?: number;
+  maxHistoryTokens?: number | undefined;
   /**
    * Summary: when the thread's unsummarised history passes `triggerMessages`, a model writes a
    * rolling summary of everything but the last `keepMessages`, stored with the thread and sent
    * instead of those messages. Older messages stay in storage. `false` or unset: off.
    */
-  summary?: SummarySettings | false;
+  summary?: SummarySettings | false | undefined;
   /**
    * Semantic recall: earlier messages similar to the new input, with their neighbours, from this
    * thread or from every thread of the resource. Needs an embedder and a vector index. `false`
    * or unset: off.
    */
-  semanticRecall?: SemanticRecallSettings | false;
+  semanticRecall?: SemanticRecallSettings | false | undefined;
   /**
    * Working memory: facts about the user that the model keeps up to date through the
    * `update_working_memory` tool, shown to the model as data (never as instructions). `false`
    * or unset: off.
    */
-  workingMemory?: WorkingMemorySettings | false;
+  workingMemory?: WorkingMemorySettings | false | undefined;
 }
 
 /** Settings of the summary strategy. */
 export interface SummarySettings {
   /** The model that writes summaries. @default the agent's first model */
-  model?: LanguageModelV4;
+  model?: LanguageModelV4 | undefined;
   /**
    * Summarise once this many messages are not yet summarised. At most `lastMessages`, so no
    * message falls out of both the history and the summary.
    * @default the smaller of 40 and `lastMessages`
    */
-  triggerMessages?: number;
+  triggerMessages?: number | undefined;
   /** Messages kept verbatim after the summary. @default the smaller of 10 and half the trigger */
-  keepMessages?: number;
+  keepMessages?: number | undefined;
 }
 
 /** Settings of semantic recall. */
 export interface SemanticRecallSettings {
   /** How many similar messages to recall. @default 3 */
-  topK?: number;
+  topK?: number | undefined;
   /** Neighbours sent with each recalled message, before and after. @default 1 */
-  messageRange?: number | { before: number; after: number };
+  messageRange?: number | { before: number; after: number } | undefined;
   /** Recall from this thread, or from every thread of the resource. @default "resource" */
-  scope?: "thread" | "resource";
+  scope?: "thread" | "resource" | undefined;
 }
 
 /** Settings of working memory. */
 export interface WorkingMemorySettings {
   /** One working memory per resource (shared by its threads) or per thread. @default "resource" */
-  scope?: "resource" | "thread";
+  scope?: "resource" | "thread" | undefined;
   /**
    * A markdown template the model fills in (the default template lists name, location,
    * preferences, goals). Mutually exclusive with `schema`.
    */
-  template?: string;
+  template?: string | undefined;
   /** A JSON Schema (object) the stored facts follow; the tool then takes JSON. Mutually exclusive with `template`. */
-  schema?: Readonly<Record<string, unknown>>;
+  schema?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
