@@ -43,6 +43,7 @@ export interface OpenClientOptions {
   readonly url: string;
   readonly authToken?: string | undefined;
   readonly busyTimeoutMs: number;
+  readonly synchronous?: "normal" | "full" | undefined;
 }
 
 /**
@@ -61,10 +62,17 @@ export async function openClient(options: OpenClientOptions): Promise<Client> {
     url: options.url,
     ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
     timeout: options.busyTimeoutMs,
+    // A local database runs every statement synchronously on this thread, so more connections add
+    // no parallelism; one connection keeps the per-connection pragmas below in force.
+    ...(file === undefined ? {} : { concurrency: 1 }),
   });
   if (file !== undefined) {
     try {
       await client.execute("PRAGMA journal_mode = WAL");
+      // WAL with synchronous=NORMAL (what @mastra/libsql and most SQLite hosts use): a commit
+      // survives the process being killed; only an OS crash or power loss can lose the last
+      // commits. FULL adds a disk sync to every write (about 1 ms a turn).
+      await client.execute(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
     } catch (error) {
       client.close();
       throw error;

@@ -77,6 +77,20 @@ describe("libSQL storage", { timeout: 60_000 }, () => {
       }
     });
 
+    it("commits with synchronous=NORMAL by default (kill-safe with WAL) and FULL on request, after init too", async () => {
+      const normal = adapter({ url: fileUrl(join(dir.path, "normal")) });
+      await normal.init();
+      await normal.createThread({ resourceId: "r", id: "t" });
+      const client = await normal.getClient();
+      // 1 = NORMAL, 2 = FULL; the pragma is per connection, so it must hold after migrations and writes.
+      expect(Number((await client.execute("PRAGMA synchronous")).rows[0]?.synchronous)).toBe(1);
+      const full = adapter({ url: fileUrl(join(dir.path, "full")), synchronous: "full" });
+      await full.init();
+      const fullClient = await full.getClient();
+      expect(Number((await fullClient.execute("PRAGMA synchronous")).rows[0]?.synchronous)).toBe(2);
+      expect(() => adapter({ synchronous: "off" as never })).toThrow(/synchronous/);
+    });
+
     it("applies busyTimeoutMs to the client it opens", async () => {
       const storage = adapter({ url: fileUrl(dir.path), busyTimeoutMs: 1234 });
       const client = await storage.getClient();
