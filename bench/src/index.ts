@@ -3,13 +3,19 @@
  * Mastra runtime, on the same scripted zero-latency models, in one run. Prints a markdown table
  * to stdout (progress goes to stderr) and writes `bench/results/latest.json`.
  *
+ * Then the memory bench (`src/memory`: storage adapters beside `@mastra/libsql`, and an agent turn
+ * with memory vs without per runtime), as a "Memory" section and the report's `memory`.
+ *
  * Flags (partial runs write `results/partial.json` instead): `--quick` (or `BENCH_QUICK=1`) runs a
  * few samples only, to check the bench itself;
- * `--only=legacy,ai-loop` runs some runners only (ratios to a runner left out show as "—").
+ * `--only=legacy,ai-loop` (or `BENCH_ONLY=legacy,ai-loop`) runs some runners only (ratios to a runner left out show as "—");
+ * `--only=memory` runs the memory bench only, `--only=memory-append,memory-load,memory-recall,memory-turn`
+ * some of its parts (see `src/memory/index.ts` for its size flags).
  */
 import { createScriptedModel } from "@flowmaestro/runtime/testing";
 import { measureHistoryLength } from "./history-length.js";
 import { type Contestant, gcAvailable, measureScenario } from "./measure.js";
+import { renderMemoryMarkdown, runMemoryBench, selectMemoryParts } from "./memory/index.js";
 import {
   createReport,
   type RunnerResult,
@@ -26,10 +32,13 @@ import { mastraRuntimeRunner } from "./runners/mastra-runtime.js";
 import { type Runner, scenarios } from "./scenarios.js";
 
 const allRunners: readonly Runner[] = [aiLoopRunner, legacyRunner, mastraDirectRunner, mastraRuntimeRunner];
-const only = process.argv
-  .find((arg) => arg.startsWith("--only="))
-  ?.slice("--only=".length)
-  .split(",");
+// `BENCH_ONLY=memory` does what `--only=memory` does: through `npm run bench` at the root, npm
+// takes `--only` as its own setting and never passes it on.
+const only = (
+  process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length) ?? process.env.BENCH_ONLY
+)
+  ?.split(",")
+  .filter(Boolean);
 const runners = only ? allRunners.filter((runner) => only.includes(runner.id)) : allRunners;
 const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -41,8 +50,10 @@ for (const runner of runners) {
   if (!status.ok) log(`[bench] ${runner.label}: n/a (${status.reason})`);
 }
 
+const memoryParts = selectMemoryParts(only);
 const results: ScenarioResult[] = [];
-for (const scenario of scenarios) {
+// `--only` naming memory parts only skips the loop scenarios.
+for (const scenario of runners.length > 0 ? scenarios : []) {
   log(`[bench] ${scenario.title}`);
   const started = performance.now();
   const rows: RunnerResult[] = [];
@@ -100,10 +111,19 @@ for (const scenario of scenarios) {
 }
 
 const report = createReport(results, { gc: gcAvailable, quick });
-process.stdout.write(renderMarkdown(report));
+if (runners.length > 0) process.stdout.write(renderMarkdown(report));
+else {
+  process.stdout.write(
+    `# Agent SDK benchmark: memory\n\n${report.date} · Node ${report.node} · ${report.platform} · ${report.cpus} · GC between batches: ${report.gc ? "yes" : "no"}\n`,
+  );
+}
 if (!only || only.includes("legacy")) {
   log("[bench] legacy per-step cost vs history length");
   process.stdout.write(`\n${await measureHistoryLength(quick)}`);
+}
+if (memoryParts.length > 0) {
+  report.memory = await runMemoryBench({ quick, parts: memoryParts, log });
+  process.stdout.write(renderMemoryMarkdown(report.memory));
 }
 // Partial runs (`--quick`, `--only`) must not replace the numbers of the last full run.
 const file = await writeJsonReport(report, quick || only ? "partial" : "latest");

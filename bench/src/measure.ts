@@ -1,7 +1,7 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import type { ScriptedModel } from "@flowmaestro/runtime/testing";
-import type { RunOutcome, Scenario, ScenarioRun } from "./scenarios.js";
+import type { RunOutcome, ScenarioRun, ScenarioScript } from "./scenarios.js";
 
 /** Distribution of one metric. */
 export interface Summary {
@@ -80,7 +80,10 @@ export interface Contestant {
  * first each round), with a full GC before each runner's batch. Every run is checked against the
  * scenario, outside the timed region, so a fast but wrong runner cannot win.
  */
-export async function measureScenario(scenario: Scenario, contestants: readonly Contestant[]): Promise<void> {
+export async function measureScenario(
+  scenario: ScenarioScript,
+  contestants: readonly Contestant[],
+): Promise<void> {
   const { plan } = scenario;
   for (const contestant of contestants) {
     collectGarbage();
@@ -112,7 +115,7 @@ export async function measureScenario(scenario: Scenario, contestants: readonly 
 const FIRST_RUN_TIMEOUT_MS = 30_000;
 
 async function sampleOnce(
-  scenario: Scenario,
+  scenario: ScenarioScript,
   contestant: Contestant,
   options: { record: boolean; guard: boolean },
 ): Promise<boolean> {
@@ -145,7 +148,12 @@ async function sampleOnce(
 }
 
 /** Same model work for everyone: every scripted turn played exactly once, and the expected result. */
-function checkOutcome(scenario: Scenario, outcome: RunOutcome, modelCalls: number, model: ScriptedModel) {
+function checkOutcome(
+  scenario: ScenarioScript,
+  outcome: RunOutcome,
+  modelCalls: number,
+  model: ScriptedModel,
+) {
   const { expected } = scenario;
   if (modelCalls !== scenario.turns.length || model.remainingTurns !== 0) {
     return `${modelCalls} model call(s), expected ${scenario.turns.length} (one per scripted turn)`;

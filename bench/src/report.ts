@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { type Contestant, type Summary, summarize } from "./measure.js";
+import type { MemoryReport } from "./memory/types.js";
 import type { RunnerId, Scenario } from "./scenarios.js";
 
 export type MetricId = "msPerStep" | "firstTextDeltaMs" | "totalMs" | "wallMs";
@@ -52,6 +53,8 @@ export interface BenchReport {
   quick: boolean;
   scenarios: ScenarioResult[];
   targets: TargetResult[];
+  /** The memory bench (`src/memory`), when it ran. */
+  memory?: MemoryReport;
 }
 
 export const TARGETS: readonly Target[] = [
@@ -258,7 +261,7 @@ function formatResult(target: TargetResult): string {
  * Writes the report (with raw samples) to `bench/results/<name>.json`, `latest` for a full run;
  * returns the path.
  */
-export async function writeJsonReport(report: BenchReport, name = "latest"): Promise<string> {
+export async function writeJsonReport(report: BenchReport | object, name = "latest"): Promise<string> {
   const directory = new URL("../results/", import.meta.url);
   await mkdir(directory, { recursive: true });
   const file = new URL(`${name}.json`, directory);

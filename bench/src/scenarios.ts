@@ -27,10 +27,8 @@ export interface SamplingPlan {
   maxSamples: number;
 }
 
-/** One benchmark scenario: the script every runner's model plays and what a correct run looks like. */
-export interface Scenario {
-  id: "tool-loop" | "stream" | "parallel-tools";
-  title: string;
+/** What every runner's model plays in a scenario and what a correct run looks like. */
+export interface ScenarioScript {
   /** Non-streaming (`execute`/`generate`) or streaming (`stream`). */
   mode: "generate" | "stream";
   instructions: string;
@@ -43,6 +41,12 @@ export interface Scenario {
   /** What a correct run returns; checked after every sample, outside the timed region. */
   expected: { steps: number; toolResults: number; text: string };
   plan: SamplingPlan;
+}
+
+/** One benchmark scenario of the agent loop tables. */
+export interface Scenario extends ScenarioScript {
+  id: "tool-loop" | "stream" | "parallel-tools";
+  title: string;
 }
 
 const INSTRUCTIONS = "You are a benchmark agent. Use the tools when asked.";

@@ -1,7 +1,13 @@
-import { type AgentRuntime, createAgent, defineTool } from "@flowmaestro/runtime";
+import {
+  type AgentMemory,
+  type AgentRunOptions,
+  type AgentRuntime,
+  createAgent,
+  defineTool,
+} from "@flowmaestro/runtime";
 import type { ScriptedModel } from "@flowmaestro/runtime/testing";
 import { createLegacyRuntime } from "@flowmaestro/runtime-legacy";
-import type { Runner, RunOutcome, Scenario, ScenarioRun } from "../scenarios.js";
+import type { Runner, RunOutcome, ScenarioRun, ScenarioScript } from "../scenarios.js";
 
 /** FlowMaestro's own ReAct loop, called the way hosts call it: `createAgent({ runtime })`. */
 export const legacyRunner: Runner = {
@@ -14,20 +20,24 @@ export const legacyRunner: Runner = {
 
 /**
  * One run through the `createAgent` facade on any `AgentRuntime`. The Mastra runtime runner uses
- * it too, so both runtimes are driven by exactly the same host code.
+ * it too, so both runtimes are driven by exactly the same host code. The memory bench adds the
+ * definition's `memory` and the run options (`threadId`, `resourceId`); nothing else changes.
  */
 export function prepareRuntimeRun(
   runtime: AgentRuntime,
-  scenario: Scenario,
+  scenario: ScenarioScript,
   model: ScriptedModel,
+  extra: { memory?: AgentMemory; runOptions?: AgentRunOptions } = {},
 ): ScenarioRun {
   const { tool: benchTool } = scenario;
+  const { runOptions } = extra;
   const agent = createAgent({
     runtime,
     name: "bench",
     instructions: scenario.instructions,
     model,
     maxIterations: scenario.maxSteps,
+    ...(extra.memory ? { memory: extra.memory } : {}),
     tools: [
       defineTool({
         name: benchTool.name,
@@ -40,7 +50,7 @@ export function prepareRuntimeRun(
 
   if (scenario.mode === "generate") {
     return async (): Promise<RunOutcome> => {
-      const result = await agent.execute(scenario.prompt);
+      const result = await agent.execute(scenario.prompt, runOptions);
       if (result.status !== "completed")
         throw result.error ?? new Error(`Run ended with status ${result.status}.`);
       return {
@@ -57,7 +67,7 @@ export function prepareRuntimeRun(
     let text = "";
     let steps = 0;
     let toolResults = 0;
-    for await (const event of agent.stream(scenario.prompt)) {
+    for await (const event of agent.stream(scenario.prompt, runOptions)) {
       switch (event.type) {
         case "text-delta":
           firstTextDeltaMs ??= performance.now() - start;

@@ -10,6 +10,9 @@ type CreateMastraRuntime = (options?: Record<string, unknown>) => AgentRuntime;
 
 let createMastraRuntime: CreateMastraRuntime | undefined;
 
+/** `createMastraRuntime`, once {@link mastraRuntimeRunner}'s `load()` succeeded. */
+export const loadedMastraRuntime = (): CreateMastraRuntime | undefined => createMastraRuntime;
+
 /** The Mastra runtime through the same `createAgent` facade as the legacy runner. */
 export const mastraRuntimeRunner: Runner = {
   id: "mastra-runtime",
