@@ -10,12 +10,30 @@ import type { ModelMessage } from "ai";
  * @internal
  */
 export function encodeMessage(message: ModelMessage): string {
-  return JSON.stringify(encodeValue(message));
+  // One pass, no copy of the message: the replacer sees each value before JSON.stringify's
+  // own conversions (`this[key]` is the raw value; `URL` and `Date` would arrive as strings).
+  const wrapped = new WeakSet<object>();
+  return JSON.stringify(message, function replace(this: Record<string, unknown>, key, converted) {
+    const value = this[key];
+    if (value === null || typeof value !== "object") return converted;
+    if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+      return { $fm: "bytes", base64: Buffer.from(value as Uint8Array).toString("base64") };
+    }
+    if (value instanceof URL) return { $fm: "url", href: value.href };
+    if (value instanceof Date) return { $fm: "date", iso: value.toISOString() };
+    if (!Array.isArray(value) && Object.hasOwn(value, "$fm") && !wrapped.has(value)) {
+      wrapped.add(value);
+      return { $fm: "object", value };
+    }
+    return converted;
+  });
 }
 
 /** Inverse of {@link encodeMessage}. @internal */
 export function decodeMessage(text: string): ModelMessage {
-  return decodeValue(JSON.parse(text)) as ModelMessage;
+  const parsed = JSON.parse(text) as ModelMessage;
+  // Most messages hold no tagged value: no walk, no copy.
+  return text.includes('"$fm"') ? (decodeValue(parsed) as ModelMessage) : parsed;
 }
 
 /** Lossless JSON value for any message-like value. @internal */

@@ -498,54 +498,57 @@ class LibsqlStorageAdapter implements LibsqlStorage {
         const { resourceId, threadId } = input;
         // One write transaction (BEGIN IMMEDIATE): writers to this database, in this process or
         // another, are serialised, so each batch takes consecutive positions from the counter.
+        // Two statements whatever the batch size (libSQL prepares every statement afresh, which
+        // is most of a write's cost): the counter moves past the whole batch, then one INSERT
+        // gives each new message the next position. A known id keeps its own position (positions
+        // stay strictly increasing; a replaced message leaves a gap, which the contract allows).
+        const count = prepared.length;
+        const rows = prepared.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ");
+        const values = prepared.flatMap((message, index) => [
+          index,
+          message.id,
+          message.role,
+          message.content,
+          message.runId ?? null,
+          message.step ?? null,
+          message.createdAt,
+        ]);
         const statements: InStatement[] = [
           {
-            sql: `UPDATE ${t.threads} SET updated_at = MAX(updated_at, ?) WHERE resource_id = ? AND id = ?`,
-            args: [this.#now(), resourceId, threadId],
+            sql: `UPDATE ${t.threads} SET updated_at = MAX(updated_at, ?), last_position = last_position + ?
+                  WHERE resource_id = ? AND id = ?`,
+            args: [this.#now(), count, resourceId, threadId],
+          },
+          {
+            sql: `INSERT INTO ${t.messages} (resource_id, thread_id, id, position, role, content, run_id, step, created_at)
+                  SELECT th.resource_id, th.id, v.column2, th.last_position - ? + v.column1 + 1,
+                         v.column3, v.column4, v.column5, v.column6, v.column7
+                  FROM (VALUES ${rows}) AS v
+                  JOIN ${t.threads} AS th ON th.resource_id = ? AND th.id = ?
+                  WHERE true
+                  ORDER BY v.column1
+                  ON CONFLICT (resource_id, thread_id, id) DO UPDATE SET
+                    role = excluded.role, content = excluded.content, run_id = excluded.run_id,
+                    step = excluded.step, created_at = excluded.created_at
+                  RETURNING id, position`,
+            args: [count, ...values, resourceId, threadId],
           },
         ];
-        for (const message of prepared) {
-          statements.push(
-            {
-              // A new id takes the next position; a known id keeps its own.
-              sql: `UPDATE ${t.threads} SET last_position = last_position + 1
-                    WHERE resource_id = ? AND id = ?
-                    AND NOT EXISTS (SELECT 1 FROM ${t.messages} WHERE resource_id = ? AND thread_id = ? AND id = ?)`,
-              args: [resourceId, threadId, resourceId, threadId, message.id],
-            },
-            {
-              sql: `INSERT INTO ${t.messages} (resource_id, thread_id, id, position, role, content, run_id, step, created_at)
-                    SELECT th.resource_id, th.id, ?, th.last_position, ?, ?, ?, ?, ?
-                    FROM ${t.threads} AS th WHERE th.resource_id = ? AND th.id = ?
-                    ON CONFLICT (resource_id, thread_id, id) DO UPDATE SET
-                      role = excluded.role, content = excluded.content, run_id = excluded.run_id,
-                      step = excluded.step, created_at = excluded.created_at
-                    RETURNING position`,
-              args: [
-                message.id,
-                message.role,
-                message.content,
-                message.runId ?? null,
-                message.step ?? null,
-                message.createdAt,
-                resourceId,
-                threadId,
-              ],
-            },
-          );
-        }
         const results = await client.batch(statements, "write");
         // No thread row touched: it does not exist for this resource, and nothing was written.
         if (results[0]?.rowsAffected === 0)
           throw new NotFoundError({ kind: "thread", id: threadId, resourceId });
-        return prepared.map((message, index): StoredMessage => {
-          const row = results[2 + index * 2]?.rows[0];
-          if (!row) throw new Error(`libSQL returned no position for message "${message.id}"`);
+        const positions = new Map<string, number>();
+        for (const row of results[1]?.rows ?? []) positions.set(String(row.id), Number(row.position));
+        return prepared.map((message): StoredMessage => {
+          const position = positions.get(message.id);
+          if (position === undefined)
+            throw new Error(`libSQL returned no position for message "${message.id}"`);
           return {
             id: message.id,
             threadId,
             resourceId,
-            position: Number(row.position),
+            position,
             message: decodeMessage(message.content),
             runId: message.runId,
             step: message.step,
