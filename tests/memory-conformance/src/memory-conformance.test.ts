@@ -86,28 +86,25 @@ describe.each(adapterSetups)("memory conformance on $name", (setup: AdapterSetup
       });
     });
 
-    it.skipIf(runtimeSetup.name === "mastra")(
-      "summarises a long thread with the summary model and sends the summary instead of old messages (Mastra: not supported, see its README)",
-      async () => {
-        const ids = uniqueIds("summary");
-        const summaryModel = createScriptedModel({
-          loop: true,
-          turns: [(call) => ({ text: `SUMMARY OF: ${promptText(call).includes("first") ? "first" : "?"}` })],
-        });
-        const { agent, model } = memoryAgent(runtime, storage, {
-          memory: { lastMessages: 4, summary: { model: summaryModel, triggerMessages: 4, keepMessages: 2 } },
-        });
-        // Three turns pass the trigger (6 unsummarised messages > 4): the summary is written after the third.
-        for (const text of ["first", "second", "third"]) expectCompleted(await agent.execute(text, ids));
-        expect(summaryModel.calls.length).toBe(1);
-        expectCompleted(await agent.execute("fourth", ids));
-        const prompt = promptText(model.calls.at(-1)!.options);
-        expect(systemText(model.calls.at(-1)!.options)).toContain("SUMMARY OF: first");
-        expect(prompt).not.toMatch(/^first$/m);
-        // Older messages stay in storage.
-        expect((await memoryAgent(runtime, storage).memory.getMessages(ids)).length).toBe(8);
-      },
-    );
+    it("summarises a long thread with the summary model and sends the summary instead of old messages", async () => {
+      const ids = uniqueIds("summary");
+      const summaryModel = createScriptedModel({
+        loop: true,
+        turns: [(call) => ({ text: `SUMMARY OF: ${promptText(call).includes("first") ? "first" : "?"}` })],
+      });
+      const { agent, model } = memoryAgent(runtime, storage, {
+        memory: { lastMessages: 10, summary: { model: summaryModel, triggerMessages: 4, keepMessages: 2 } },
+      });
+      // Three turns pass the trigger (6 unsummarised messages > 4): the summary is written after the third.
+      for (const text of ["first", "second", "third"]) expectCompleted(await agent.execute(text, ids));
+      expect(summaryModel.calls.length).toBe(1);
+      expectCompleted(await agent.execute("fourth", ids));
+      const prompt = promptText(model.calls.at(-1)!.options);
+      expect(systemText(model.calls.at(-1)!.options)).toContain("SUMMARY OF: first");
+      expect(prompt).not.toMatch(/^first$/m);
+      // Older messages stay in storage.
+      expect((await memoryAgent(runtime, storage).memory.getMessages(ids)).length).toBe(8);
+    });
 
     it("keeps working memory the model writes, and shows it to later runs as data", async () => {
       const ids = uniqueIds("working");

@@ -24,6 +24,11 @@ export interface BridgeScope {
    * partial step of an aborted run) are dropped: a run stores its input and finished steps only.
    */
   readonly isClosed: () => boolean;
+  /**
+   * With the summary strategy: the last position the thread's summary covers. The history Mastra
+   * loads for the run starts after it (the summary is sent instead); recall still sees every message.
+   */
+  readonly historyAfterPosition?: number | undefined;
 }
 
 const scopes = new AsyncLocalStorage<BridgeScope>();

@@ -614,12 +614,24 @@ export class FlowMaestroMemoryStorage extends MemoryStorage {
     }
     const resourceId = this.resourceFor(threadId, args.resourceId);
     if (resourceId === undefined) return undefined;
+    // The run's history starts after what its thread's summary covers (the summary strategy).
+    const scope = currentBridgeScope();
+    const after =
+      scope && scope.threadId === threadId && scope.resourceId === resourceId
+        ? scope.historyAfterPosition
+        : undefined;
     for (let window = perPage * 4 + 4; ; window *= 4) {
       let rows: readonly StoredMessage[];
       try {
         rows = await this.call(
           "listMessages",
-          () => this.adapter.listMessages({ threadId, resourceId, last: window }),
+          () =>
+            this.adapter.listMessages({
+              threadId,
+              resourceId,
+              last: window,
+              ...(after === undefined ? {} : { afterPosition: after }),
+            }),
           NotFoundError.isInstance,
         );
       } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { NewMessage } from "@flowmaestro/memory";
+import { type NewMessage, SUMMARY_METADATA_KEY } from "@flowmaestro/memory";
 import { AbortedError, type AgentSdkError, InvalidDefinitionError } from "@flowmaestro/runtime";
 import { ABORTED, type PreparedRun, type RunMemory, untilAborted } from "@flowmaestro/runtime/kit";
 import type { ModelMessage } from "ai";
@@ -29,6 +29,12 @@ export interface MemoryRun {
   register(requestContext: unknown): () => void;
   /** The storage failure that ends the run, if one happened. */
   failure(): AgentSdkError | undefined;
+  /**
+   * After the run: the summary strategy's fold, when the thread passed its trigger (the same code
+   * as on the legacy runtime). Never rejects: a failed fold leaves the thread unchanged, and the
+   * next run folds; resolves with the failure's message then.
+   */
+  afterRun(status: string): Promise<string | undefined>;
 }
 
 /**
@@ -68,6 +74,24 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
   if (conflict) throw conflict;
   const { getMastraMemory } = await loadMastraMemory();
   const { memory: mastraMemory, store } = getMastraMemory(memory, settings);
+  // Mastra has no rolling summary: the summary strategy is FlowMaestro's own, on the same thread.
+  // Its session only reads the summary (no history, recall or working memory: Mastra does those)
+  // and folds after the run; Mastra's history then starts after what the summary covers.
+  const summary = settings.summary
+    ? await memory.open({
+        threadId,
+        resourceId,
+        runId: run.runId,
+        agentId: run.definition.id,
+        input: run.messages,
+        overrides: { lastMessages: false, semanticRecall: false, workingMemory: false },
+        model: run.definition.models[0] as NonNullable<(typeof run.definition.models)[0]>,
+        signal: run.signal,
+      })
+    : undefined;
+  const covered = summary
+    ? summaryEnd((await memory.getThread({ threadId, resourceId }))?.metadata[SUMMARY_METADATA_KEY])
+    : undefined;
 
   let failure: AgentSdkError | undefined;
   let closed = run.signal.aborted;
@@ -89,6 +113,7 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
       closed = true;
     },
     isClosed: () => closed,
+    historyAfterPosition: covered,
   };
 
   const input = run.messages.map((message, index) => ({
@@ -139,8 +164,9 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
         resolve();
       }
     },
-    // Mastra builds the prompt with memory, so it gets the instructions (the agent's are empty).
-    ...(run.definition.instructions ? { instructions: run.definition.instructions } : {}),
+    // Mastra builds the prompt with memory, so it gets the instructions (the agent's are empty),
+    // followed by the thread's summary as fenced data.
+    ...instructionsWith(run.definition.instructions, summary?.context),
   };
 
   return {
@@ -159,7 +185,31 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
         scope,
       }),
     failure: () => failure,
+    afterRun: async (status) => {
+      if (!summary || failure) return undefined;
+      try {
+        await summary.close({ status });
+        return undefined;
+      } catch (error) {
+        return `Memory after-run work failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    },
   };
+}
+
+/** Mastra's `instructions` option: the agent's, then the memory context, when there is any. */
+function instructionsWith(
+  instructions: string | undefined,
+  context: string | undefined,
+): { instructions?: string } {
+  const text = [instructions, context].filter((part) => part !== undefined && part !== "").join("\n\n");
+  return text === "" ? {} : { instructions: text };
+}
+
+/** The last position a stored summary covers, or `undefined` without one. */
+function summaryEnd(value: unknown): number | undefined {
+  const through = (value as { throughPosition?: unknown } | null | undefined)?.throughPosition;
+  return typeof through === "number" ? through : undefined;
 }
 
 /**

@@ -96,6 +96,21 @@ export async function runMastraAgent(run: MastraRunInput): Promise<RunResult> {
   // A failed storage write ends the run (Mastra logs and swallows the failures of its per-step saves).
   const storageError = memoryRun?.failure();
   if (storageError !== undefined) return recorder.finish("failed", storageError);
+  // The summary fold, when the thread passed its trigger: after Mastra's last save, before the
+  // run ends (a failure leaves the thread unchanged; the next run folds).
+  if (memoryRun && state.modelError === undefined && outcome.error === undefined) {
+    await memoryRun.afterRun("completed");
+  }
+  return finishRun(run, state, outcome);
+}
+
+/** The run's result once Mastra is done. */
+async function finishRun(
+  run: MastraRunInput,
+  state: ModelCallState,
+  outcome: DriveOutcome,
+): Promise<RunResult> {
+  const { definition, recorder } = run;
   if (state.modelError !== undefined) return recorder.finish("failed", state.modelError);
   // Mastra is done; the last step ends once its tool calls have their outcomes.
   if (recorder.inStep && !(await recorder.toolsSettled())) {
