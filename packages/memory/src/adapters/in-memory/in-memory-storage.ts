@@ -1,7 +1,19 @@
 import { NotFoundError, StorageError } from "@flowmaestro/runtime";
-import type { ModelMessage } from "ai";
 import { InputCheck, randomId } from "../../internal/inputs.js";
 import { decodeMessage, encodeMessage } from "../../internal/message-codec.js";
+import {
+  checkAppendMessages,
+  checkCreateThread,
+  checkDeleteMessages,
+  checkListMessages,
+  checkListThreads,
+  checkSaveSnapshot,
+  checkSnapshotKey,
+  checkThreadKey,
+  checkUpdateThread,
+  checkWorkingMemoryKey,
+  jsonText,
+} from "../../internal/validate-input.js";
 import type {
   AppendMessagesInput,
   CreateThreadInput,
@@ -126,18 +138,7 @@ export function createInMemoryStorage(): InMemoryStorage {
 
     createThread: (input: CreateThreadInput) =>
       guard("createThread", () => {
-        new InputCheck("createThread")
-          .optionalId("id", input?.id)
-          .id("resourceId", input?.resourceId)
-          .require(input?.title === undefined || typeof input.title === "string", {
-            field: "title",
-            expected: "a string",
-          })
-          .require(input?.metadata === undefined || isPlainObject(input.metadata), {
-            field: "metadata",
-            expected: "an object of JSON values",
-          })
-          .done();
+        checkCreateThread(input);
         const id = input.id ?? randomId("thread");
         let owned = threads.get(input.resourceId);
         if (owned?.has(id)) {
@@ -179,11 +180,7 @@ export function createInMemoryStorage(): InMemoryStorage {
 
     listThreads: (input: ListThreadsInput) =>
       guard("listThreads", () => {
-        new InputCheck("listThreads")
-          .id("resourceId", input?.resourceId)
-          .optionalInteger("limit", input?.limit, 0)
-          .optionalInteger("offset", input?.offset, 0)
-          .done();
+        checkListThreads(input);
         const limit = input.limit ?? 100;
         const offset = input.offset ?? 0;
         const owned = [...(threads.get(input.resourceId)?.values() ?? [])];
@@ -193,17 +190,7 @@ export function createInMemoryStorage(): InMemoryStorage {
 
     updateThread: (input: UpdateThreadInput) =>
       guard("updateThread", () => {
-        checkThreadKey("updateThread", input, (check) =>
-          check
-            .require(input?.title === undefined || typeof input.title === "string", {
-              field: "title",
-              expected: "a string",
-            })
-            .require(input?.metadata === undefined || isPlainObject(input.metadata), {
-              field: "metadata",
-              expected: "an object of JSON values (null removes a key)",
-            }),
-        );
+        checkUpdateThread(input);
         const thread = requireThread(input.resourceId, input.threadId);
         let metadata = thread.metadata;
         if (input.metadata !== undefined) {
@@ -240,28 +227,7 @@ export function createInMemoryStorage(): InMemoryStorage {
     appendMessages: (input: AppendMessagesInput) =>
       guard("appendMessages", () => {
         const messages = Array.isArray(input?.messages) ? input.messages : [];
-        checkThreadKey("appendMessages", input, (check) => {
-          check.require(Array.isArray(input?.messages), { field: "messages", expected: "an array" });
-          messages.forEach((entry, index) => {
-            const field = `messages.${index}`;
-            const ok = isPlainObject(entry);
-            check.require(ok, { field, expected: "an object with a `message`" });
-            if (!ok) return;
-            check
-              .optionalId(`${field}.id`, entry.id)
-              .optionalId(`${field}.runId`, entry.runId)
-              .optionalInteger(`${field}.step`, entry.step, 0)
-              .require(isModelMessage(entry.message), {
-                field: `${field}.message`,
-                expected: "an AI SDK ModelMessage (an object with a `role`)",
-              })
-              .require(
-                entry.createdAt === undefined ||
-                  (entry.createdAt instanceof Date && !Number.isNaN(entry.createdAt.getTime())),
-                { field: `${field}.createdAt`, expected: "a valid Date" },
-              );
-          });
-        });
+        checkAppendMessages(input);
         const thread = requireThread(input.resourceId, input.threadId);
         // Encode everything first: a message that cannot be stored must not leave half a batch.
         const now = Date.now();
@@ -305,23 +271,7 @@ export function createInMemoryStorage(): InMemoryStorage {
 
     listMessages: (input: ListMessagesInput) =>
       guard("listMessages", () => {
-        checkThreadKey("listMessages", input, (check) =>
-          check
-            .optionalInteger("last", input?.last, 0)
-            .require(input?.beforePosition === undefined || Number.isFinite(input.beforePosition), {
-              field: "beforePosition",
-              expected: "a number",
-            })
-            .require(input?.afterPosition === undefined || Number.isFinite(input.afterPosition), {
-              field: "afterPosition",
-              expected: "a number",
-            })
-            .require(
-              input?.ids === undefined ||
-                (Array.isArray(input.ids) && input.ids.every((id) => typeof id === "string")),
-              { field: "ids", expected: "an array of message ids" },
-            ),
-        );
+        checkListMessages(input);
         const thread = requireThread(input.resourceId, input.threadId);
         const wanted = input.ids === undefined ? undefined : new Set(input.ids);
         let selected = [...thread.messages].filter(
@@ -342,22 +292,14 @@ export function createInMemoryStorage(): InMemoryStorage {
 
     deleteMessages: (input: ThreadKey & { readonly ids: readonly string[] }) =>
       guard("deleteMessages", () => {
-        checkThreadKey("deleteMessages", input, (check) =>
-          check.require(Array.isArray(input?.ids) && input.ids.every((id) => typeof id === "string"), {
-            field: "ids",
-            expected: "an array of message ids",
-          }),
-        );
+        checkDeleteMessages(input);
         const thread = requireThread(input.resourceId, input.threadId);
         for (const id of input.ids) thread.messages.delete(id);
       }),
 
     getWorkingMemory: (input: WorkingMemoryKey) =>
       guard("getWorkingMemory", () => {
-        new InputCheck("getWorkingMemory")
-          .id("resourceId", input?.resourceId)
-          .optionalId("threadId", input?.threadId)
-          .done();
+        checkWorkingMemoryKey("getWorkingMemory", input);
         const state =
           input.threadId === undefined
             ? resourceMemory.get(input.resourceId)
@@ -367,11 +309,7 @@ export function createInMemoryStorage(): InMemoryStorage {
 
     setWorkingMemory: (input: WorkingMemoryKey & { readonly content: string }) =>
       guard("setWorkingMemory", () => {
-        new InputCheck("setWorkingMemory")
-          .id("resourceId", input?.resourceId)
-          .optionalId("threadId", input?.threadId)
-          .require(typeof input?.content === "string", { field: "content", expected: "a string" })
-          .done();
+        checkWorkingMemoryKey("setWorkingMemory", input, true);
         const state: WorkingMemoryState = { content: input.content, updatedAt: Date.now() };
         if (input.threadId === undefined) {
           resourceMemory.set(input.resourceId, state);
@@ -383,15 +321,7 @@ export function createInMemoryStorage(): InMemoryStorage {
 
     saveSnapshot: (input: SaveSnapshotInput) =>
       guard("saveSnapshot", () => {
-        new InputCheck("saveSnapshot")
-          .id("runId", input?.runId)
-          .id("resourceId", input?.resourceId)
-          .optionalId("threadId", input?.threadId)
-          .require(input !== null && typeof input === "object" && "state" in input, {
-            field: "state",
-            expected: "a JSON value",
-          })
-          .done();
+        checkSaveSnapshot(input);
         const state = jsonText(input.state, "state", "saveSnapshot");
         let runs = snapshots.get(input.resourceId);
         if (!runs) {
@@ -435,45 +365,6 @@ export function createInMemoryStorage(): InMemoryStorage {
     vectors: createInMemoryVectorStore(),
   };
   return adapter;
-}
-
-function checkThreadKey(operation: string, input: ThreadKey, more?: (check: InputCheck) => void): void {
-  const check = new InputCheck(operation).id("threadId", input?.threadId).id("resourceId", input?.resourceId);
-  more?.(check);
-  check.done();
-}
-
-function checkSnapshotKey(operation: string, input: SnapshotKey): void {
-  new InputCheck(operation).id("runId", input?.runId).id("resourceId", input?.resourceId).done();
-}
-
-/** JSON text of a value, or an `InvalidDefinitionError` naming `field` when JSON cannot hold it. */
-function jsonText(value: unknown, field: string, operation: string): string {
-  let text: string | undefined;
-  let problem: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (cause) {
-    problem = cause instanceof Error ? cause.message : String(cause);
-  }
-  if (text === undefined) {
-    new InputCheck(operation)
-      .require(false, {
-        field,
-        expected: "a JSON value",
-        received: problem ?? typeof value,
-      })
-      .done();
-  }
-  return text as string;
-}
-
-function isPlainObject(value: unknown): value is Record<string, any> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isModelMessage(value: unknown): value is ModelMessage {
-  return isPlainObject(value) && typeof value.role === "string";
 }
 
 function toStoredThread(thread: ThreadState): StoredThread {

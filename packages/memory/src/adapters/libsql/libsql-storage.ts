@@ -3,6 +3,19 @@ import { InvalidDefinitionError, NotFoundError, StorageError } from "@flowmaestr
 import type { Client, InStatement, InValue, Row } from "@libsql/client";
 import { InputCheck, randomId } from "../../internal/inputs.js";
 import { decodeMessage, decodeValue, encodeMessage, encodeValue } from "../../internal/message-codec.js";
+import {
+  checkAppendMessages,
+  checkCreateThread,
+  checkDeleteMessages,
+  checkListMessages,
+  checkListThreads,
+  checkSaveSnapshot,
+  checkSnapshotKey,
+  checkThreadKey,
+  checkUpdateThread,
+  checkWorkingMemoryKey,
+  jsonText,
+} from "../../internal/validate-input.js";
 import type {
   AppendMessagesInput,
   CreateThreadInput,
@@ -31,19 +44,6 @@ import {
   type TableNames,
   tableNames,
 } from "./tables.js";
-import {
-  checkAppendMessages,
-  checkCreateThread,
-  checkDeleteMessages,
-  checkListMessages,
-  checkListThreads,
-  checkSaveSnapshot,
-  checkSnapshotKey,
-  checkThreadKey,
-  checkUpdateThread,
-  checkWorkingMemoryKey,
-  jsonText,
-} from "./validate.js";
 import { createLibsqlVectorStore } from "./vectors.js";
 
 /** The database the adapter opens when no `url` or `client` is given: a file under the working directory. */

@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { NotFoundError, VectorDimensionError } from "@flowmaestro/runtime";
 import type { Client, InStatement, InValue } from "@libsql/client";
+import {
+  checkCreateIndex,
+  checkDeleteVectors,
+  checkIndexName,
+  checkQuery,
+  checkUpsert,
+} from "../../internal/validate-input.js";
 import type {
   VectorFilter,
   VectorMatch,
@@ -9,7 +16,9 @@ import type {
   VectorStore,
 } from "../../storage-adapter.js";
 import type { TableNames } from "./tables.js";
-import { checkCreateIndex, checkDeleteVectors, checkIndexName, checkQuery, checkUpsert } from "./validate.js";
+
+/** Largest vector dimension libSQL's `F32_BLOB` and vector index accept. */
+const LIBSQL_VECTOR_LIMIT = { max: 65536, what: "libSQL's vector limit" } as const;
 
 /** Rows per `INSERT` statement of an upsert (3 parameters each, far below SQLite's limit). @internal */
 export const VECTOR_ROWS_PER_STATEMENT = 100;
@@ -113,7 +122,7 @@ export function createLibsqlVectorStore(context: VectorStoreContext): VectorStor
     createIndex: (input) =>
       run(
         "createIndex",
-        () => checkCreateIndex(input),
+        () => checkCreateIndex(input, LIBSQL_VECTOR_LIMIT),
         async (client) => {
           const existing = await findIndex(client, input.indexName);
           let dimension = existing?.dimension;

@@ -2,6 +2,19 @@ import { InvalidDefinitionError, NotFoundError, StorageError } from "@flowmaestr
 import type { ModelMessage } from "ai";
 import { InputCheck, randomId } from "../../internal/inputs.js";
 import { decodeMessage, encodeMessage } from "../../internal/message-codec.js";
+import {
+  checkAppendMessages,
+  checkCreateThread,
+  checkDeleteMessages,
+  checkListMessages,
+  checkListThreads,
+  checkSaveSnapshot,
+  checkSnapshotKey,
+  checkThreadKey,
+  checkUpdateThread,
+  checkWorkingMemoryKey,
+  jsonText,
+} from "../../internal/validate-input.js";
 import type {
   AppendMessagesInput,
   CreateThreadInput,
@@ -243,18 +256,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
   }
 
   async createThread(input: CreateThreadInput): Promise<StoredThread> {
-    new InputCheck("createThread")
-      .optionalId("id", input?.id)
-      .id("resourceId", input?.resourceId)
-      .require(input?.title === undefined || typeof input.title === "string", {
-        field: "title",
-        expected: "a string",
-      })
-      .require(input?.metadata === undefined || isPlainObject(input.metadata), {
-        field: "metadata",
-        expected: "an object of JSON values",
-      })
-      .done();
+    checkCreateThread(input);
     const metadata = jsonText(input.metadata ?? {}, "metadata", "createThread");
     const id = input.id ?? randomId("thread");
     await this.start();
@@ -289,11 +291,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
   }
 
   async listThreads(input: ListThreadsInput): Promise<readonly StoredThread[]> {
-    new InputCheck("listThreads")
-      .id("resourceId", input?.resourceId)
-      .optionalInteger("limit", input?.limit, 0)
-      .optionalInteger("offset", input?.offset, 0)
-      .done();
+    checkListThreads(input);
     await this.start();
     const rows = await this.driver.query<ThreadRow>(
       "listThreads",
@@ -307,17 +305,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
   }
 
   async updateThread(input: UpdateThreadInput): Promise<StoredThread> {
-    checkThreadKey("updateThread", input, (check) =>
-      check
-        .require(input?.title === undefined || typeof input.title === "string", {
-          field: "title",
-          expected: "a string",
-        })
-        .require(input?.metadata === undefined || isPlainObject(input.metadata), {
-          field: "metadata",
-          expected: "an object of JSON values (null removes a key)",
-        }),
-    );
+    checkUpdateThread(input);
     let set: string | null = null;
     let remove: string[] = [];
     if (input.metadata !== undefined) {
@@ -361,28 +349,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
 
   async appendMessages(input: AppendMessagesInput): Promise<readonly StoredMessage[]> {
     const messages = Array.isArray(input?.messages) ? input.messages : [];
-    checkThreadKey("appendMessages", input, (check) => {
-      check.require(Array.isArray(input?.messages), { field: "messages", expected: "an array" });
-      messages.forEach((entry, index) => {
-        const field = `messages.${index}`;
-        const ok = isPlainObject(entry);
-        check.require(ok, { field, expected: "an object with a `message`" });
-        if (!ok) return;
-        check
-          .optionalId(`${field}.id`, entry.id)
-          .optionalId(`${field}.runId`, entry.runId)
-          .optionalInteger(`${field}.step`, entry.step, 0, 2_147_483_647)
-          .require(isModelMessage(entry.message), {
-            field: `${field}.message`,
-            expected: "an AI SDK ModelMessage (an object with a `role`)",
-          })
-          .require(
-            entry.createdAt === undefined ||
-              (entry.createdAt instanceof Date && !Number.isNaN(entry.createdAt.getTime())),
-            { field: `${field}.createdAt`, expected: "a valid Date" },
-          );
-      });
-    });
+    checkAppendMessages(input);
     // Encode everything first: a message that cannot be stored must not leave half a batch.
     const prepared = messages.map((entry, index) => ({
       id: entry.id ?? randomId("msg"),
@@ -460,23 +427,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
   }
 
   async listMessages(input: ListMessagesInput): Promise<readonly StoredMessage[]> {
-    checkThreadKey("listMessages", input, (check) =>
-      check
-        .optionalInteger("last", input?.last, 0)
-        .require(input?.beforePosition === undefined || Number.isFinite(input.beforePosition), {
-          field: "beforePosition",
-          expected: "a number",
-        })
-        .require(input?.afterPosition === undefined || Number.isFinite(input.afterPosition), {
-          field: "afterPosition",
-          expected: "a number",
-        })
-        .require(
-          input?.ids === undefined ||
-            (Array.isArray(input.ids) && input.ids.every((id) => typeof id === "string")),
-          { field: "ids", expected: "an array of message ids" },
-        ),
-    );
+    checkListMessages(input);
     await this.start();
     const query = listMessagesQuery(this.layout, input);
     return this.driver.session("listMessages", async (db) => {
@@ -501,12 +452,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
   }
 
   async deleteMessages(input: ThreadKey & { readonly ids: readonly string[] }): Promise<void> {
-    checkThreadKey("deleteMessages", input, (check) =>
-      check.require(Array.isArray(input?.ids) && input.ids.every((id) => typeof id === "string"), {
-        field: "ids",
-        expected: "an array of message ids",
-      }),
-    );
+    checkDeleteMessages(input);
     await this.start();
     await this.driver.session("deleteMessages", async (db) => {
       await this.requireThread(db, input);
@@ -519,10 +465,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
   }
 
   async getWorkingMemory(input: WorkingMemoryKey): Promise<WorkingMemoryRecord | undefined> {
-    new InputCheck("getWorkingMemory")
-      .id("resourceId", input?.resourceId)
-      .optionalId("threadId", input?.threadId)
-      .done();
+    checkWorkingMemoryKey("getWorkingMemory", input);
     await this.start();
     const [row] =
       input.threadId === undefined
@@ -542,11 +485,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
   async setWorkingMemory(
     input: WorkingMemoryKey & { readonly content: string },
   ): Promise<WorkingMemoryRecord> {
-    new InputCheck("setWorkingMemory")
-      .id("resourceId", input?.resourceId)
-      .optionalId("threadId", input?.threadId)
-      .require(typeof input?.content === "string", { field: "content", expected: "a string" })
-      .done();
+    checkWorkingMemoryKey("setWorkingMemory", input, true);
     await this.start();
     const table = this.layout.workingMemory;
     const update =
@@ -583,15 +522,7 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
   }
 
   async saveSnapshot(input: SaveSnapshotInput): Promise<void> {
-    new InputCheck("saveSnapshot")
-      .id("runId", input?.runId)
-      .id("resourceId", input?.resourceId)
-      .optionalId("threadId", input?.threadId)
-      .require(input !== null && typeof input === "object" && "state" in input, {
-        field: "state",
-        expected: "a JSON value",
-      })
-      .done();
+    checkSaveSnapshot(input);
     const state = jsonText(input.state, "state", "saveSnapshot");
     await this.start();
     await this.driver.query(
@@ -769,16 +700,6 @@ function threadNotFound(key: ThreadKey): NotFoundError {
   return new NotFoundError({ kind: "thread", id: key.threadId, resourceId: key.resourceId });
 }
 
-function checkThreadKey(operation: string, input: ThreadKey, more?: (check: InputCheck) => void): void {
-  const check = new InputCheck(operation).id("threadId", input?.threadId).id("resourceId", input?.resourceId);
-  more?.(check);
-  check.done();
-}
-
-function checkSnapshotKey(operation: string, input: SnapshotKey): void {
-  new InputCheck(operation).id("runId", input?.runId).id("resourceId", input?.resourceId).done();
-}
-
 /** The lossless JSON of a message, or an `InvalidDefinitionError` naming it when it has none. */
 function encodeOrThrow(message: ModelMessage, index: number): string {
   try {
@@ -795,29 +716,4 @@ function encodeOrThrow(message: ModelMessage, index: number): string {
       ],
     });
   }
-}
-
-/** JSON text of a value, or an `InvalidDefinitionError` naming `field` when JSON cannot hold it. */
-function jsonText(value: unknown, field: string, operation: string): string {
-  let text: string | undefined;
-  let problem: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (cause) {
-    problem = cause instanceof Error ? cause.message : String(cause);
-  }
-  if (text === undefined) {
-    new InputCheck(operation)
-      .require(false, { field, expected: "a JSON value", received: problem ?? typeof value })
-      .done();
-  }
-  return text as string;
-}
-
-function isPlainObject(value: unknown): value is Record<string, any> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isModelMessage(value: unknown): value is ModelMessage {
-  return isPlainObject(value) && typeof value.role === "string";
 }

@@ -1,5 +1,4 @@
 import type { ModelMessage } from "ai";
-import { InputCheck } from "../../internal/inputs.js";
 import type {
   AppendMessagesInput,
   CreateThreadInput,
@@ -13,13 +12,12 @@ import type {
   VectorMetadataValue,
   VectorRecord,
   WorkingMemoryKey,
-} from "../../storage-adapter.js";
+} from "../storage-adapter.js";
+import { InputCheck } from "./inputs.js";
 
-// Input checks, field for field the ones the in-memory adapter makes, so every adapter rejects
-// the same inputs with the same InvalidDefinitionError. Each runs before the database is touched.
-
-/** Largest vector dimension libSQL's `F32_BLOB` and vector index accept. @internal */
-export const MAX_VECTOR_DIMENSION = 65536;
+// The input checks of the storage contract, shared by every adapter here, so each rejects the
+// same inputs with the same InvalidDefinitionError naming the same fields. Each runs before the
+// backend is touched.
 
 /** Checks a thread key (`threadId`, `resourceId`), plus any checks `more` adds. @internal */
 export function checkThreadKey(
@@ -90,7 +88,7 @@ export function checkAppendMessages(input: AppendMessagesInput): void {
       check
         .optionalId(`${field}.id`, entry.id)
         .optionalId(`${field}.runId`, entry.runId)
-        .optionalInteger(`${field}.step`, entry.step, 0)
+        .optionalInteger(`${field}.step`, entry.step, 0, 2_147_483_647)
         .require(isModelMessage(entry.message), {
           field: `${field}.message`,
           expected: "an AI SDK ModelMessage (an object with a `role`)",
@@ -163,18 +161,21 @@ export function checkIndexName(operation: string, input: { readonly indexName: s
   new InputCheck(operation).id("indexName", input?.indexName).done();
 }
 
-/** Checks the input of `vectors.createIndex`. @internal */
-export function checkCreateIndex(input: { readonly indexName: string; readonly dimension: number }): void {
+/**
+ * Checks the input of `vectors.createIndex`; `limit` is the backend's largest dimension.
+ * @internal
+ */
+export function checkCreateIndex(
+  input: { readonly indexName: string; readonly dimension: number },
+  limit: { readonly max: number; readonly what: string },
+): void {
   new InputCheck("createIndex")
     .id("indexName", input?.indexName)
-    .require(
-      Number.isInteger(input?.dimension) && input.dimension >= 1 && input.dimension <= MAX_VECTOR_DIMENSION,
-      {
-        field: "dimension",
-        expected: `an integer from 1 to ${MAX_VECTOR_DIMENSION} (libSQL's vector limit)`,
-        received: String(input?.dimension),
-      },
-    )
+    .require(Number.isInteger(input?.dimension) && input.dimension >= 1 && input.dimension <= limit.max, {
+      field: "dimension",
+      expected: `an integer from 1 to ${limit.max} (${limit.what})`,
+      received: String(input?.dimension),
+    })
     .done();
 }
 
@@ -255,7 +256,8 @@ export function isPlainObject(value: unknown): value is Record<string, any> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function isModelMessage(value: unknown): value is ModelMessage {
+/** An object with a string `role`. @internal */
+export function isModelMessage(value: unknown): value is ModelMessage {
   return isPlainObject(value) && typeof value.role === "string";
 }
 
