@@ -11,8 +11,15 @@
  * `--only=legacy,ai-loop` (or `BENCH_ONLY=legacy,ai-loop`) runs some runners only (ratios to a runner left out show as "—");
  * `--only=memory` runs the memory bench only, `--only=memory-append,memory-load,memory-recall,memory-turn`
  * some of its parts (see `src/memory/index.ts` for its size flags).
+ *
+ * Then the backpressure bench (`src/backpressure`: 100,000 and 400,000 text deltas through a legacy
+ * run to slow, late and fast readers, the runtime's stream beside a copy of the old one, one process
+ * per case, peak RSS, what the stream holds and events held), as a "Backpressure" section and the
+ * report's `backpressure`; `--only=backpressure` runs it alone (see `src/backpressure/index.ts` for
+ * its flags).
  */
 import { createScriptedModel } from "@flowmaestro/runtime/testing";
+import { renderBackpressureMarkdown, runBackpressureBench } from "./backpressure/index.js";
 import { measureHistoryLength } from "./history-length.js";
 import { type Contestant, gcAvailable, measureScenario } from "./measure.js";
 import { renderMemoryMarkdown, runMemoryBench, selectMemoryParts } from "./memory/index.js";
@@ -51,6 +58,7 @@ for (const runner of runners) {
 }
 
 const memoryParts = selectMemoryParts(only);
+const backpressure = !only || only.includes("backpressure");
 const results: ScenarioResult[] = [];
 // `--only` naming memory parts only skips the loop scenarios.
 for (const scenario of runners.length > 0 ? scenarios : []) {
@@ -114,7 +122,7 @@ const report = createReport(results, { gc: gcAvailable, quick });
 if (runners.length > 0) process.stdout.write(renderMarkdown(report));
 else {
   process.stdout.write(
-    `# Agent SDK benchmark: memory\n\n${report.date} · Node ${report.node} · ${report.platform} · ${report.cpus} · GC between batches: ${report.gc ? "yes" : "no"}\n`,
+    `# Agent SDK benchmark: ${[memoryParts.length > 0 ? "memory" : "", backpressure ? "backpressure" : ""].filter(Boolean).join(", ")}\n\n${report.date} · Node ${report.node} · ${report.platform} · ${report.cpus} · GC between batches: ${report.gc ? "yes" : "no"}\n`,
   );
 }
 if (!only || only.includes("legacy")) {
@@ -124,6 +132,11 @@ if (!only || only.includes("legacy")) {
 if (memoryParts.length > 0) {
   report.memory = await runMemoryBench({ quick, parts: memoryParts, log });
   process.stdout.write(renderMemoryMarkdown(report.memory));
+}
+if (backpressure) {
+  log("[bench] backpressure: text deltas to slow, late and fast readers");
+  report.backpressure = await runBackpressureBench({ quick, log });
+  process.stdout.write(renderBackpressureMarkdown(report.backpressure));
 }
 // Partial runs (`--quick`, `--only`) must not replace the numbers of the last full run.
 const file = await writeJsonReport(report, quick || only ? "partial" : "latest");

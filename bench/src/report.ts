@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import type { BackpressureReport } from "./backpressure/types.js";
 import { type Contestant, type Summary, summarize } from "./measure.js";
 import type { MemoryReport } from "./memory/types.js";
 import type { RunnerId, Scenario } from "./scenarios.js";
@@ -55,6 +56,8 @@ export interface BenchReport {
   targets: TargetResult[];
   /** The memory bench (`src/memory`), when it ran. */
   memory?: MemoryReport;
+  /** The backpressure bench (`src/backpressure`), when it ran. */
+  backpressure?: BackpressureReport;
 }
 
 export const TARGETS: readonly Target[] = [

@@ -6,6 +6,7 @@ export default defineConfig({
     "kit/index": "src/kit/index.ts",
     "testing/index": "src/testing/index.ts",
     "testing/contract": "src/testing/contract.ts",
+    "ui/index": "src/ui/index.ts",
   },
   format: ["esm"],
   dts: true,

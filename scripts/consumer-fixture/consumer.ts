@@ -20,7 +20,13 @@ import {
   type RunStatus,
 } from "@flowmaestro/runtime";
 import { createAgentRuntime, RunRecorder } from "@flowmaestro/runtime/kit";
-import { createScriptedModel, hashRequest, type ScriptedModel } from "@flowmaestro/runtime/testing";
+import {
+  createInMemoryRunStore,
+  createScriptedModel,
+  hashRequest,
+  type ScriptedModel,
+} from "@flowmaestro/runtime/testing";
+import { toUIMessageStreamResponse } from "@flowmaestro/runtime/ui";
 import { createLegacyRuntime } from "@flowmaestro/runtime-legacy";
 import { createMastraRuntime, type MastraRuntime } from "@flowmaestro/runtime-mastra";
 import {
@@ -53,7 +59,9 @@ const greet: FlowMaestroTool<Greeting, string> = jsonSchemaTool<Greeting, string
   inputSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
   execute: (input) => `Hello, ${input.name}!`,
 });
-assertType<Equal<RunStatus, "completed" | "max_iterations" | "aborted" | "failed">>();
+assertType<
+  Equal<RunStatus, "completed" | "max_iterations" | "aborted" | "failed" | "suspended" | "budget_exceeded">
+>();
 
 /** Never called: mistakes the types must reject. */
 export function typeErrors(): void {
@@ -108,7 +116,27 @@ async function main(): Promise<void> {
       );
     }
     statuses.push(`${runtime.name} ${result.status}`);
+
+    // A call that needs approval suspends the run; resume continues it.
+    const gated = createAgent({
+      runtime,
+      name: "gated",
+      model: scripted(),
+      tools: [{ ...add, needsApproval: true }],
+      runStore: createInMemoryRunStore(),
+    });
+    const suspended = await gated.execute("What is 2 + 40?");
+    const pending = suspended.pendingApprovals[0];
+    if (suspended.status !== "suspended" || !pending) throw new Error(`${runtime.name}: ${suspended.status}`);
+    const resumed = await gated.resume(suspended.runId, [{ approvalId: pending.approvalId, approved: true }]);
+    statuses.push(`${runtime.name} ${suspended.status}→${resumed.status}`);
   }
+
+  const response: Response = toUIMessageStreamResponse(
+    createAgent({ runtime: legacy, name: "ui", model: scripted(), tools: [add] }).stream("What is 2 + 40?"),
+  );
+  const body = await response.text();
+  if (!body.includes("The sum is 42.")) throw new Error(`UI stream: ${body.slice(0, 200)}`);
 
   // A constant `select` is fine: the runtime names come from `runtimes`, not from what `select` returns.
   const router = createRuntimeRouter({ runtimes: { legacy, mastra }, select: () => "legacy" });

@@ -1,7 +1,8 @@
 /**
  * Memory for FlowMaestro agents: the storage contract and its in-memory adapter, memory
- * strategies, embedders and a knowledge base. The libSQL and Postgres adapters are on the
- * `./libsql` and `./postgres` subpaths; the adapter contract suite on `./testing`.
+ * strategies, the run store of suspended runs (`createRunStore`), embedders and a knowledge
+ * base. The libSQL and Postgres adapters are on the `./libsql` and `./postgres` subpaths; the
+ * adapter contract suite on `./testing`.
  * @packageDocumentation
  */
 
@@ -61,6 +62,7 @@ export {
   MAX_RECALL_TOP_K,
   type ResolvedMemorySettings,
 } from "./memory/memory-settings.js";
+export { createRunStore } from "./run-store/create-run-store.js";
 export type * from "./storage-adapter.js";
 export {
   type MemoryStrategiesFromStoredOptions,

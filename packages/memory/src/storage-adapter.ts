@@ -75,8 +75,26 @@ export interface StorageAdapter {
    */
   setWorkingMemory(input: WorkingMemoryKey & { readonly content: string }): Promise<WorkingMemoryRecord>;
 
-  /** Saves (or replaces) a run snapshot: the state of a paused run. Keyed by `(resourceId, runId)`. */
-  saveSnapshot(input: SaveSnapshotInput): Promise<void>;
+  /**
+   * Saves a run snapshot (the state of a paused run), keyed by `(resourceId, runId)`, and
+   * resolves with the snapshot as stored. Every snapshot has a `version`: 1 when it is created,
+   * +1 on every save.
+   *
+   * Without `expectedVersion` the save creates the snapshot or replaces it. With
+   * `expectedVersion` it is a compare-and-set: it replaces the snapshot only when the stored
+   * version is exactly that, and otherwise (another version, or no snapshot for this resource)
+   * writes nothing and resolves with `undefined`. The compare and the write are one atomic step
+   * of the backend, for every process sharing it: of several saves with the same
+   * `expectedVersion`, at the same moment or not, exactly one succeeds. This is what lets two
+   * processes race to resume one run and only one continue it (`createRunStore` builds on it).
+   * The libSQL (file) and Postgres adapters hold this across processes; the in-memory adapter's
+   * data is its process's own, so it holds there within that process.
+   *
+   * An `expectedVersion` that is not an integer from 1 to `Number.MAX_SAFE_INTEGER` is an
+   * `InvalidDefinitionError` (`INVALID_DEFINITION`) naming `expectedVersion`, before anything
+   * is written.
+   */
+  saveSnapshot(input: SaveSnapshotInput): Promise<RunSnapshot | undefined>;
   /** A run snapshot, or `undefined` when none exists for this resource. */
   loadSnapshot(input: SnapshotKey): Promise<RunSnapshot | undefined>;
   /** Deletes a run snapshot. No-op when absent. */
@@ -198,15 +216,28 @@ export interface SnapshotKey {
 
 /** Input of {@link StorageAdapter.saveSnapshot}. */
 export interface SaveSnapshotInput extends SnapshotKey {
+  /** The thread the run belongs to; replaces the stored one on every save (unset: none). */
   readonly threadId?: string | undefined;
   /** Any JSON value: what the run needs to resume. */
   readonly state: JsonValue;
+  /**
+   * Compare-and-set: save only when the stored snapshot of this resource has this version (an
+   * integer from 1), else write nothing and resolve with `undefined` (also when there is no
+   * snapshot: a compare-and-set never creates one). Unset: create or replace, whatever is stored.
+   * @default undefined
+   */
+  readonly expectedVersion?: number | undefined;
 }
 
 /** A stored run snapshot. */
 export interface RunSnapshot extends SnapshotKey {
   readonly threadId: string | undefined;
   readonly state: JsonValue;
+  /**
+   * 1 when the snapshot is created, +1 on every save (a snapshot deleted and saved again starts
+   * at 1). Pass it as `expectedVersion` to save over exactly this snapshot.
+   */
+  readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

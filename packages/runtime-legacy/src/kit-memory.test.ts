@@ -7,7 +7,7 @@ import {
   type MemorySession,
   StorageError,
 } from "@flowmaestro/runtime";
-import { createScriptedModel } from "@flowmaestro/runtime/testing";
+import { createInMemoryRunStore, createScriptedModel } from "@flowmaestro/runtime/testing";
 import type { ModelMessage } from "ai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -299,5 +299,46 @@ describe("kit memory: run options", () => {
     const running = agent.execute("hi", { ...ids, signal: controller.signal });
     controller.abort();
     expect(await running).toMatchObject({ status: "aborted", error: { code: "ABORTED" } });
+  });
+});
+
+describe("kit memory: resuming a suspended run", () => {
+  it("gives the claim back when the memory cannot be opened, so a later resume continues the run", async () => {
+    const options: { failOpen?: boolean } = {};
+    const { memory } = fakeMemory(options);
+    const refund = defineTool({
+      name: "refund",
+      inputSchema: z.object({ orderId: z.string() }),
+      needsApproval: true,
+      execute: ({ orderId }) => ({ refunded: orderId }),
+    });
+    const agent = createAgent({
+      runtime: createLegacyRuntime(),
+      name: "refunds",
+      model: createScriptedModel({
+        turns: [{ toolCalls: [{ toolName: "refund", input: { orderId: "A1" } }] }, { text: "Refunded." }],
+      }),
+      tools: [refund],
+      memory,
+      runStore: createInMemoryRunStore(),
+    });
+    const suspended = await agent.execute("Refund A1", ids);
+    expect(suspended.status).toBe("suspended");
+    const decisions = suspended.pendingApprovals.map((pending) => ({
+      approvalId: pending.approvalId,
+      approved: true,
+    }));
+
+    options.failOpen = true;
+    const failed = await agent.resume(suspended.runId, decisions, { resourceId: ids.resourceId });
+    expect(failed).toMatchObject({ status: "failed", error: { code: "STORAGE_ERROR" } });
+
+    options.failOpen = false;
+    const resumed = await agent.resume(suspended.runId, decisions, { resourceId: ids.resourceId });
+    expect(resumed.status).toBe("completed");
+    expect(resumed.text).toBe("Refunded.");
+    await expect(
+      agent.resume(suspended.runId, decisions, { resourceId: ids.resourceId }),
+    ).rejects.toMatchObject({ code: "RUN_NOT_SUSPENDED", status: "resumed" });
   });
 });

@@ -2,7 +2,11 @@ import type { LanguageModelV4, SharedV4ProviderOptions } from "@ai-sdk/provider"
 import type { ModelMessage } from "ai";
 import type { AgentMemory, MemoryStrategySettings } from "./memory/agent-memory.js";
 import type { ModelReference } from "./models/model-reference.js";
+import type { AgentOutputSchema } from "./output/output-schema.js";
+import type { RunStore } from "./run-store/run-store.js";
 import type { AgentTool } from "./tools/agent-tool.js";
+import type { TracingSettings } from "./tracing/tracing-settings.js";
+import type { PriceTable, RunBudget } from "./usage/pricing.js";
 
 /** Default for {@link AgentDefinition.maxIterations}. */
 export const DEFAULT_MAX_ITERATIONS = 10;
@@ -122,6 +126,30 @@ export interface AgentDefinition {
    * select it) and stores every finished step. Runs without a `threadId` stay stateless.
    */
   memory?: AgentMemory;
+  /**
+   * Every tool call waits for approval (as if each tool had `needsApproval: true`). A per-run
+   * `false` never lifts a tool's own `needsApproval`.
+   * @default false
+   */
+  requireToolApproval?: boolean;
+  /**
+   * Where suspended runs are kept until resumed: `createRunStore(storage)` from
+   * `@flowmaestro/memory`. Defaults to the `memory`'s store. Needed when a tool needs approval.
+   */
+  runStore?: RunStore;
+  /**
+   * The agent answers with a structured object: a Zod schema, or an {@link AgentOutputSchema}
+   * (`jsonSchemaOutput` of `@flowmaestro/tools` for JSON Schema). The model is asked for JSON
+   * matching it; the validated object is the result's `output`, partial objects stream as
+   * `object-delta` events, and an answer that fails the schema fails the run (`INVALID_OUTPUT`).
+   */
+  outputSchema?: AgentOutputSchema | import("zod").ZodType;
+  /** A token or cost budget per run; see {@link RunBudget}. */
+  budget?: RunBudget;
+  /** Model prices, merged over the built-in table (for `costUsd` and cost budgets). */
+  pricing?: PriceTable;
+  /** OpenTelemetry tracing; see {@link TracingSettings}. */
+  tracing?: TracingSettings;
 }
 
 /**
@@ -144,6 +172,15 @@ export interface ResolvedAgentDefinition {
   readonly providerOptions: ProviderOptions | undefined;
   readonly maxToolInputDepth: number;
   readonly memory: AgentMemory | undefined;
+  readonly requireToolApproval: boolean;
+  /** The definition's `runStore`, else the memory's; `undefined` when neither. */
+  readonly runStore: RunStore | undefined;
+  /** The output schema, a Zod schema already converted. */
+  readonly outputSchema: AgentOutputSchema | undefined;
+  readonly budget: RunBudget | undefined;
+  /** The built-in prices with the definition's merged over them. */
+  readonly pricing: PriceTable;
+  readonly tracing: TracingSettings;
 }
 
 /** Per-run memory overrides: the strategy settings a run changes (see {@link MemoryStrategySettings}). */
@@ -165,5 +202,8 @@ export type AgentOverrides = Partial<
     | "timeouts"
     | "toolChoice"
     | "providerOptions"
+    | "requireToolApproval"
+    | "outputSchema"
+    | "budget"
   >
 >;

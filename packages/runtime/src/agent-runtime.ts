@@ -1,6 +1,6 @@
 import type { AgentInput, MemoryOverrides, ResolvedAgentDefinition } from "./agent-definition.js";
 import type { AgentEvent } from "./events/agent-event.js";
-import type { RunResult } from "./run-result.js";
+import type { ApprovalDecision, RunResult } from "./run-result.js";
 
 /**
  * Who and what a run is for, as the host knows it (`{ tenantId, userId, locale }`…). Passed per
@@ -29,18 +29,54 @@ export interface RunOptions {
    */
   threadId?: string;
   /**
-   * Who the thread belongs to: the tenant or user (1 to 200 characters). Every memory read and
-   * write is scoped to it; a thread of another resource is never visible. Required with `threadId`.
+   * Who the run and its thread belong to: the tenant or user (1 to 200 characters). Every memory
+   * read and write, and a suspended run's record, is scoped to it: another resource's thread or
+   * run is never visible. Required with `threadId`.
    */
   resourceId?: string;
   /** Per-run overrides of the memory strategies (e.g. `{ lastMessages: 5, semanticRecall: false }`). */
   memory?: MemoryOverrides;
 }
 
+/** Options of resuming a suspended run (`agent.resume`). The thread comes from the stored run. */
+export interface ResumeOptions {
+  /** Aborts the resumed run, as for a run. */
+  signal?: AbortSignal;
+  /** Called with every event of the resumed run. */
+  onEvent?: (event: AgentEvent) => void | PromiseLike<void>;
+  /** The run's context, as for a run (it is never stored, so pass it again). */
+  context?: RunContext;
+  /** The resource the run belongs to; must be the one it was started with. */
+  resourceId?: string;
+  /** Per-run memory overrides, as for a run. */
+  memory?: MemoryOverrides;
+}
+
 /**
  * A running agent: an `AsyncIterable` of its events that also exposes the final result and the
- * answer text as a stream. The run starts at once and proceeds whether or not anyone reads it;
- * any number of readers may iterate, each from the first event.
+ * answer text as a stream. The run starts at once and never waits for a reader, however slow;
+ * any number of readers may iterate (`for await`, `textStream`), each from the first event, in
+ * order, whether it starts during the run or after it.
+ *
+ * Backpressure policy (streams built with the kit's `createRunStream`): the stream buffers one
+ * replay log, shared by every reader, and each reader holds only its position in it.
+ * - Structural events (everything but `text-delta`, `reasoning-delta`, `tool-input-delta` and
+ *   `object-delta`) are kept as they are; every reader gets each one exactly once, in order.
+ * - Consecutive deltas of one kind (`text-delta`s of a step, `reasoning-delta`s of a step,
+ *   `tool-input-delta`s of one tool call) are kept as one text. A reader that keeps up gets the
+ *   original events one by one; a reader that falls behind, or starts late, gets what it has not
+ *   read of that text as one event of the same type with the deltas concatenated. Either way the
+ *   deltas a reader gets add up to exactly what was emitted, between the same structural events.
+ *   Empty deltas carry no text and are not delivered.
+ * - `object-delta`: each such text of a step keeps only its latest partial object; a reader that
+ *   is behind gets the text up to it, that partial, then the rest, and skips superseded partials.
+ *   `textStream` yields the `text-delta` text only (all of it).
+ *
+ * Memory is O(structural events + characters of delta text), shared by all readers, not O(number
+ * of deltas): 100,000 unread text deltas are one buffered entry. The log lives as long as the
+ * stream (a late reader may still come); a reader that ends or calls `return()` (a `break` out
+ * of `for await`) holds nothing, and a `next()` it left pending resolves `done`. `onEvent` gets
+ * every original event as it is emitted.
  */
 export interface RunStream extends AsyncIterable<AgentEvent> {
   readonly runId: string;
@@ -69,4 +105,28 @@ export interface AgentRuntime {
   execute(definition: ResolvedAgentDefinition, input: AgentInput, options?: RunOptions): Promise<RunResult>;
   /** Runs the agent, streaming events. */
   stream(definition: ResolvedAgentDefinition, input: AgentInput, options?: RunOptions): RunStream;
+  /**
+   * Continues a suspended run with the decisions on its pending approvals: runs the approved
+   * calls, sends declined ones to the model as declined (with the reason), and goes on. Resolves
+   * once the run is claimed (exactly one caller claims a run, whatever the process) with its
+   * stream. Rejects with `NOT_FOUND` (no such run for this resource), `RUN_NOT_SUSPENDED` (already
+   * resumed, being resumed, cancelled) or `INVALID_INPUT` (a decision missing or unknown).
+   * Optional: runtimes built with the kit have it.
+   */
+  resume?(
+    definition: ResolvedAgentDefinition,
+    runId: string,
+    decisions: readonly ApprovalDecision[],
+    options?: ResumeOptions,
+  ): Promise<RunStream>;
+  /**
+   * Cancels a suspended run: it can no longer be resumed and its pending calls never run.
+   * Rejects with `NOT_FOUND` or `RUN_NOT_SUSPENDED` as {@link AgentRuntime.resume} does.
+   * Optional: runtimes built with the kit have it.
+   */
+  cancel?(
+    definition: ResolvedAgentDefinition,
+    runId: string,
+    options?: { resourceId?: string },
+  ): Promise<void>;
 }

@@ -218,6 +218,41 @@ describe("createAgent validation", () => {
   });
 });
 
+describe("cost budgets", () => {
+  const priced = createScriptedModel({ turns: [], provider: "acme", modelId: "acme-large" });
+
+  it("needs a price for every model, at createAgent", () => {
+    const error = definitionError(() =>
+      createAgent({ runtime: fakeRuntime, name: "a", model: priced, budget: { maxCostUsd: 1 } }),
+    );
+    expect(error.field).toBe("pricing");
+    expect(error.message).toContain("acme/acme-large");
+    expect(() =>
+      createAgent({
+        runtime: fakeRuntime,
+        name: "a",
+        model: priced,
+        budget: { maxCostUsd: 1 },
+        pricing: { "acme/acme-large": { input: 1, output: 2 } },
+      }),
+    ).not.toThrow();
+    // A token budget needs no price.
+    expect(() =>
+      createAgent({ runtime: fakeRuntime, name: "a", model: priced, budget: { maxTokens: 100 } }),
+    ).not.toThrow();
+  });
+
+  it("checks a per-run cost budget the same way", async () => {
+    const agent = createAgent({ runtime: fakeRuntime, name: "a", model: priced });
+    const error = await agent.execute("Hi", { overrides: { budget: { maxCostUsd: 1 } } }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(InvalidDefinitionError.isInstance(error)).toBe(true);
+    expect((error as InvalidDefinitionError).issues[0]?.field).toBe("overrides.budget");
+  });
+});
+
 describe("errors", () => {
   it("recognises SDK errors from any copy by marker, not instanceof", () => {
     const error = definitionError(() =>

@@ -4,12 +4,12 @@ import type {
   AgentOverrides,
   ResolvedAgentDefinition,
 } from "./agent-definition.js";
-import type { AgentRuntime, RunOptions, RunStream } from "./agent-runtime.js";
+import type { AgentRuntime, ResumeOptions, RunOptions, RunStream } from "./agent-runtime.js";
 import { applyOverrides, resolveAgentDefinition } from "./definition/resolve-agent-definition.js";
 import { validateRunOptions } from "./definition/validate-run-options.js";
 import { InvalidDefinitionError } from "./errors/invalid-definition-error.js";
 import { defaultProviderRegistry, type ProviderRegistry } from "./models/provider-registry.js";
-import type { RunResult } from "./run-result.js";
+import type { ApprovalDecision, RunResult } from "./run-result.js";
 
 /** Options of {@link createAgent}: a definition plus the runtime that runs it. */
 export interface CreateAgentOptions extends AgentDefinition {
@@ -45,6 +45,29 @@ export interface Agent {
   execute(input: AgentInput, options?: AgentRunOptions): Promise<RunResult>;
   /** Runs and streams events; `await stream.result` for the result. Throws for invalid input or options. */
   stream(input: AgentInput, options?: AgentRunOptions): RunStream;
+  /**
+   * Continues a run that ended `suspended`, from any process that reaches the same run store:
+   * one decision per pending approval (`result.pendingApprovals`). Approved calls run with the
+   * arguments stored when they were requested; declined ones reach the model as declined, with
+   * the reason. Resolves with the result of the continued run (which may suspend again).
+   *
+   * @throws {NotFoundError} no suspended run with this id for this `resourceId` (another tenant's
+   *   run gives the same error).
+   * @throws {RunNotSuspendedError} the run was resumed already, is being resumed, or was cancelled.
+   * @throws {InvalidInputError} a pending approval has no decision, or a decision names none.
+   */
+  resume(runId: string, decisions: readonly ApprovalDecision[], options?: ResumeOptions): Promise<RunResult>;
+  /** {@link resume}, streaming: resolves with the continued run's stream once the run is claimed. */
+  resumeStream(
+    runId: string,
+    decisions: readonly ApprovalDecision[],
+    options?: ResumeOptions,
+  ): Promise<RunStream>;
+  /**
+   * Cancels a suspended run: it can no longer be resumed, and its pending calls never run.
+   * @throws {NotFoundError} / {RunNotSuspendedError} as for {@link resume}.
+   */
+  cancel(runId: string, options?: { resourceId?: string }): Promise<void>;
   /** The same agent on another runtime. */
   withRuntime(runtime: AgentRuntime): Agent;
 }
@@ -97,7 +120,7 @@ function bind(
     const { overrides, ...runOptions } = validateRunOptions(options, ["overrides"]) as AgentRunOptions;
     return { definition: applyOverrides(definition, overrides, { providers }), runOptions };
   };
-  return {
+  const bound: Agent = {
     id: definition.id,
     name: definition.name,
     definition,
@@ -114,6 +137,15 @@ function bind(
       const prepared = prepare(options);
       return runtime.stream(prepared.definition, input, prepared.runOptions);
     },
+    resumeStream: async (runId, decisions, options) => {
+      if (typeof runtime.resume !== "function") throw cannotSuspend(runtime, "resume");
+      return runtime.resume(definition, runId, decisions, options);
+    },
+    resume: async (runId, decisions, options) => (await bound.resumeStream(runId, decisions, options)).result,
+    cancel: async (runId, options) => {
+      if (typeof runtime.cancel !== "function") throw cannotSuspend(runtime, "cancel");
+      return runtime.cancel(definition, runId, options);
+    },
     withRuntime: (next) => {
       if (!isRuntime(next)) {
         throw new InvalidDefinitionError({ issues: [{ field: "runtime", expected: "an AgentRuntime" }] });
@@ -121,6 +153,18 @@ function bind(
       return bind(definition, next, providers);
     },
   };
+  return bound;
+}
+
+function cannotSuspend(runtime: AgentRuntime, verb: "resume" | "cancel"): InvalidDefinitionError {
+  return new InvalidDefinitionError({
+    issues: [
+      {
+        field: "runtime",
+        expected: `a runtime that can ${verb} suspended runs (the "${runtime.name}" runtime cannot; runtimes built with @flowmaestro/runtime/kit can)`,
+      },
+    ],
+  });
 }
 
 function isRuntime(value: unknown): value is AgentRuntime {

@@ -18,7 +18,7 @@ export {
   type ResolvedAgentDefinition,
   type ToolChoice,
 } from "./agent-definition.js";
-export type { AgentRuntime, RunContext, RunOptions, RunStream } from "./agent-runtime.js";
+export type { AgentRuntime, ResumeOptions, RunContext, RunOptions, RunStream } from "./agent-runtime.js";
 export { type Agent, type AgentRunOptions, type CreateAgentOptions, createAgent } from "./create-agent.js";
 export { createRuntimeRouter, type RuntimeRouterOptions } from "./create-runtime-router.js";
 export {
@@ -50,9 +50,13 @@ export {
   type ProviderRegistry,
   type ProviderRegistryOptions,
 } from "./models/provider-registry.js";
+export { type DefineOutputOptions, defineOutput } from "./output/define-output.js";
+export type { AgentOutputSchema } from "./output/output-schema.js";
 export type {
+  ApprovalDecision,
   FinishReason,
   ModelWarning,
+  PendingApproval,
   RunResult,
   RunStatus,
   StepResult,
@@ -60,10 +64,13 @@ export type {
   ToolCallRecord,
   ToolResultRecord,
 } from "./run-result.js";
+export type { RunKey, RunStore, RunStoreJson, SaveRunInput, StoredRun } from "./run-store/run-store.js";
 export { redactSecrets } from "./security/redact-secrets.js";
 export type {
   AgentTool,
   ProviderToolVariant,
+  ToolApprovalContext,
+  ToolApprovalRequirement,
   ToolExecutionContext,
   ToolParseResult,
 } from "./tools/agent-tool.js";
@@ -73,3 +80,6 @@ export {
   type ZodIssueDescription,
   zodIssuesToValidationIssues,
 } from "./tools/zod-issues.js";
+export type { TracingSettings } from "./tracing/tracing-settings.js";
+export { costOf, DEFAULT_PRICES, mergePrices, priceOf } from "./usage/cost.js";
+export type { ModelPrice, PriceTable, RunBudget } from "./usage/pricing.js";

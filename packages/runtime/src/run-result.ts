@@ -8,9 +8,37 @@ import type { ModelInfo } from "./models/model-reference.js";
  * - `completed`: the model answered without requesting more tools.
  * - `max_iterations`: the iteration limit was reached while the model still called tools.
  * - `aborted`: the caller's `AbortSignal` fired.
- * - `failed`: the model call failed; see `error`.
+ * - `failed`: the model call failed, a storage write failed, or the structured output was invalid;
+ *   see `error`.
+ * - `suspended`: tool calls wait for approval (see `pendingApprovals`); the run's state is stored and
+ *   `agent.resume(runId, decisions)` continues it.
+ * - `budget_exceeded`: the run's token or cost budget was used up (checked after each model call).
  */
-export type RunStatus = "completed" | "max_iterations" | "aborted" | "failed";
+export type RunStatus =
+  | "completed"
+  | "max_iterations"
+  | "aborted"
+  | "failed"
+  | "suspended"
+  | "budget_exceeded";
+
+/** A tool call that waits for a decision (see {@link RunResult.pendingApprovals}). */
+export interface PendingApproval {
+  /** Id the decision refers to. */
+  readonly approvalId: string;
+  readonly toolCallId: string;
+  readonly toolName: string;
+  /** The validated arguments the call will run with once approved. */
+  readonly input: unknown;
+}
+
+/** The decision on one {@link PendingApproval}, passed to `agent.resume`. */
+export interface ApprovalDecision {
+  readonly approvalId: string;
+  readonly approved: boolean;
+  /** Why (mostly for a decline): the model sees it with the declined call. */
+  readonly reason?: string | undefined;
+}
 
 /** Why a model call stopped, as the AI SDK reports it (`interrupted`: aborted). */
 export type FinishReason =
@@ -79,10 +107,12 @@ export interface StepResult {
   readonly usage: TokenUsage;
   /** Warnings the provider reported for this step's call. */
   readonly warnings: readonly ModelWarning[];
+  /** Cost of this step in US dollars from the agent's price table; `undefined` when its model has no price. */
+  readonly costUsd: number | undefined;
 }
 
 /** What a run produced. */
-export interface RunResult {
+export interface RunResult<OUTPUT = unknown> {
   readonly runId: string;
   readonly status: RunStatus;
   /**
@@ -91,8 +121,20 @@ export interface RunResult {
    */
   readonly text: string;
   readonly steps: readonly StepResult[];
-  /** Summed over all steps. */
+  /** Summed over all steps (of this run; a resumed run counts its own steps). */
   readonly usage: TokenUsage;
+  /**
+   * Summed cost in US dollars from the agent's price table; `undefined` when a step's model has no
+   * price (see `pricing`).
+   */
+  readonly costUsd: number | undefined;
+  /**
+   * The validated structured output, when the agent has an `outputSchema` and the run completed.
+   * A final answer that fails the schema fails the run with `INVALID_OUTPUT`.
+   */
+  readonly output?: OUTPUT;
+  /** The tool calls waiting for a decision, when `status` is `suspended` (else empty). */
+  readonly pendingApprovals: readonly PendingApproval[];
   /** Finish reason of the last step (`interrupted` when aborted before any step ended). */
   readonly finishReason: FinishReason;
   /**
@@ -101,11 +143,13 @@ export interface RunResult {
    * assistant message with its parts as the provider produced them (reasoning, text, tool calls,
    * with their `providerOptions`: signatures, item ids) followed by the tool results. A step that
    * did not finish (aborted, or its model call failed) is left out, so the conversation is always
-   * safe to send to a model again; its partial output is in `steps` and `text`.
+   * safe to send to a model again; its partial output is in `steps` and `text`. The step a run
+   * suspends in is left out too: its messages (the tool calls and their outcomes) open the resumed
+   * run's `messages`.
    */
   readonly messages: readonly ModelMessage[];
   /** Warnings the provider reported, over all steps. */
   readonly warnings: readonly ModelWarning[];
-  /** Set when `status` is not `completed`. */
+  /** Set when `status` is neither `completed` nor `suspended`. */
   readonly error?: AgentSdkError;
 }

@@ -8,6 +8,11 @@ export { McpToolError } from "./errors/mcp-tool-error.js";
 export { MissingToolResolverError } from "./errors/missing-tool-resolver-error.js";
 export { UnknownFunctionError } from "./errors/unknown-function-error.js";
 export {
+  type JsonSchemaOutput,
+  type JsonSchemaOutputOptions,
+  jsonSchemaOutput,
+} from "./json-schema-output/json-schema-output.js";
+export {
   type ConversionResult,
   type ConversionWarning,
   getOriginalJsonSchema,

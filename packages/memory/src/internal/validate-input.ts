@@ -153,6 +153,7 @@ export function checkSaveSnapshot(input: SaveSnapshotInput): void {
       field: "state",
       expected: "a JSON value",
     })
+    .optionalInteger("expectedVersion", input?.expectedVersion, 1)
     .done();
 }
 

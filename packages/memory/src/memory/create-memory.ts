@@ -6,12 +6,14 @@ import {
   type MemorySession,
   type MemoryStrategySettings,
   NotFoundError,
+  type RunStore,
   type ValidationIssue,
 } from "@flowmaestro/runtime";
 import type { ModelMessage } from "ai";
 import { z } from "zod";
 import { createLibsqlStorage } from "../adapters/libsql/index.js";
 import type { EmbeddingModelReference } from "../embedders/embed-values.js";
+import { createRunStore } from "../run-store/create-run-store.js";
 import type {
   ListThreadsInput,
   StorageAdapter,
@@ -72,6 +74,11 @@ export interface Memory extends AgentMemory {
   readonly settings: Readonly<ResolvedMemorySettings>;
   /** Where memory lives. */
   readonly storage: StorageAdapter;
+  /**
+   * Where agents using this memory keep suspended runs: `createRunStore(storage)`, in the same
+   * database as the threads (used when the agent's definition sets no `runStore`).
+   */
+  readonly runStore: RunStore;
   /** The embedder of semantic recall, when one was given. */
   readonly embedder: EmbeddingModelReference | undefined;
   /** The vector index recall uses for an embedder of this dimension. */
@@ -242,6 +249,7 @@ export function createMemory(options: MemoryOptions = {}): Memory {
     name: "flowmaestro",
     settings,
     storage,
+    runStore: createRunStore(storage),
     embedder,
     recallIndexName: indexName,
     resolveSettings: settingsFor,

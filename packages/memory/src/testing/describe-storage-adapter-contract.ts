@@ -29,7 +29,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * The storage adapter conformance suite: call it from one test file per adapter configuration
  * (default, custom schema, bring-your-own client…); every adapter must pass it unchanged. It
  * checks every requirement the {@link StorageAdapter} docs state: threads, messages (lossless
- * round trip of every AI SDK message shape, windows, upserts), working memory, run snapshots,
+ * round trip of every AI SDK message shape, windows, upserts), working memory, run snapshots
+ * (versions, and the compare-and-set of `expectedVersion`, with concurrent saves),
  * tenant isolation on every path, vectors (when the adapter has them), concurrent writers and
  * input validation, and that every error is an `AgentSdkError` with the documented `code`.
  *

@@ -44,8 +44,13 @@ export async function runLoop(run: PreparedRun): Promise<RunResult> {
     if (!(await recorder.toolsSettled())) {
       return recorder.finish("aborted", new AbortedError({ reason: run.callerSignal?.reason }));
     }
+    // Calls wait for approval: the run suspends (the kit stores it) and `resume` goes on from here.
+    if (recorder.pendingApprovalCount > 0) return recorder.finish("suspended");
     const step = recorder.endStep();
     if (step.toolCalls.length === 0) return recorder.finish("completed");
+    if (recorder.haltReason === "budget_exceeded") {
+      return recorder.finish("budget_exceeded", recorder.haltError);
+    }
   }
   return recorder.finish(
     "max_iterations",

@@ -7,6 +7,7 @@ import type { BridgeScope } from "../mastra-memory/bridge-scope.js";
 import { withBridgeScope } from "../mastra-memory/bridge-scope.js";
 import type { FlowMaestroMastraMemory } from "../mastra-memory/create-mastra-memory.js";
 import { isFlowMaestroMemory } from "../mastra-memory/flowmaestro-memory.js";
+import { groupRows, toMastraMessage, toStoredRows } from "../mastra-memory/message-conversion.js";
 import { loadMastraMemory } from "./load-mastra-memory.js";
 import { memoryToolConflict, registerMemoryRun } from "./memory-tools.js";
 import type { MemoryCallGate } from "./observe-model.js";
@@ -23,8 +24,12 @@ export interface MemoryRun {
   readonly gate: MemoryCallGate;
   /** Mastra options of the run: the thread, per-step saving, the instructions. */
   readonly options: Record<string, unknown>;
-  /** The run's input with message ids, so the copy stored before the first call is the one Mastra replaces. */
-  readonly input: readonly ModelMessage[];
+  /**
+   * The run's input for Mastra, with message ids, so the copy stored before the first call is the
+   * one Mastra replaces: `ModelMessage`s, or Mastra messages when the input holds a finished step
+   * (a resumed run), so that its exact tool outputs reach Mastra.
+   */
+  readonly input: readonly unknown[];
   /** Makes the run's memory reachable from its memory tools; returns the unregister function. */
   register(requestContext: unknown): () => void;
   /** The storage failure that ends the run, if one happened. */
@@ -121,6 +126,29 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
     id: inputMessageId(run.runId, index, message),
   })) as Array<ModelMessage & { id: string }>;
 
+  // A resumed run's input is the step it suspended in (assistant and tool messages): handed to
+  // Mastra as its own messages, converted by the bridge, because Mastra's conversion of a
+  // `ModelMessage` turns `error-text` results (a declined call) into `text`; and stored under the
+  // ids Mastra re-saves that message with, so no row is written twice.
+  const continuesStep = input.some((message) => message.role === "assistant" || message.role === "tool");
+  const now = new Date();
+  const mastraInput = continuesStep
+    ? groupRows(
+        input.map(({ id, ...message }) => ({
+          id,
+          message: message as ModelMessage,
+          createdAt: now,
+          threadId,
+          resourceId,
+        })),
+      ).map(toMastraMessage)
+    : undefined;
+  const inputRows: NewMessage[] = mastraInput
+    ? mastraInput.flatMap((message) =>
+        toStoredRows(message).map((row) => ({ id: row.id, message: row.message, runId: run.runId })),
+      )
+    : input.map(({ id, ...message }) => ({ id, message: message as ModelMessage, runId: run.runId }));
+
   let inputStored = false;
   let savedSteps = 0;
   let waiting: { steps: number; resolve: () => void } | undefined;
@@ -131,12 +159,7 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
     async beforeCall() {
       if (!inputStored) {
         inputStored = true;
-        const rows: NewMessage[] = input.map(({ id, ...message }) => ({
-          id,
-          message: message as ModelMessage,
-          runId: run.runId,
-        }));
-        await withBridgeScope(scope, () => store.memoryStorage.appendRows(threadId, resourceId, rows));
+        await withBridgeScope(scope, () => store.memoryStorage.appendRows(threadId, resourceId, inputRows));
       } else {
         const needed = run.recorder.stepCount;
         if (savedSteps < needed) {
@@ -174,7 +197,7 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
     scope,
     gate,
     options,
-    input,
+    input: mastraInput ?? input,
     register: (requestContext) =>
       registerMemoryRun(run.runId, {
         memory: mastraMemory,

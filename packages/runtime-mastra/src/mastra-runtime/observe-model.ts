@@ -69,8 +69,12 @@ export function observeModel(
   const beginCall = async (options: LanguageModelV4CallOptions): Promise<LanguageModelV4CallOptions> => {
     if (recorder.inStep) {
       if (!(await recorder.toolsSettled())) throw new AbortedError({ reason: signal.reason });
+      // Calls wait for approval: the run suspends (runMastraAgent ends it); Mastra calls no model.
+      if (recorder.pendingApprovalCount > 0) throw new AbortedError({ message: "The run suspended." });
       recorder.endStep();
     }
+    // The budget is used up: the run ends (runMastraAgent), Mastra calls no model.
+    if (recorder.haltReason !== undefined) throw new AbortedError({ message: "The run stopped." });
     gate?.beforeStep();
     recorder.startStep(modelInfo);
     // Inside the step, as the kit's own wait is part of the model call on every runtime: a storage

@@ -75,23 +75,36 @@ export async function runMastraAgent(run: MastraRunInput): Promise<RunResult> {
   };
   const messages = memoryRun ? memoryRun.input : run.messages;
 
+  // Mastra drives the loop until it ends, or until the run halts: calls wait for approval, or the
+  // budget is used up. The run then ends here and the kit's end of run stops Mastra's loop.
+  const halted = recorder.whenHalted().then((): DriveOutcome => ({ halted: true }));
   let outcome: DriveOutcome | typeof ABORTED;
   if (memoryRun) {
     const active = memoryRun;
     const unregister = active.register(requestContext);
     try {
       outcome = await untilAborted(
-        withBridgeScope(active.scope, () => drive(prepared, run, messages, options)),
+        Promise.race([withBridgeScope(active.scope, () => drive(prepared, run, messages, options)), halted]),
         signal,
       );
     } finally {
       unregister();
     }
   } else {
-    outcome = await untilAborted(drive(prepared, run, messages, options), signal);
+    outcome = await untilAborted(Promise.race([drive(prepared, run, messages, options), halted]), signal);
   }
   if (outcome === ABORTED || run.callerSignal?.aborted) {
     return recorder.finish("aborted", new AbortedError({ reason: run.callerSignal?.reason }));
+  }
+  if (recorder.haltReason === "suspended" && recorder.pendingApprovalCount > 0) {
+    const storageError = memoryRun?.failure();
+    if (storageError !== undefined) return recorder.finish("failed", storageError);
+    return recorder.finish("suspended");
+  }
+  if (recorder.haltReason === "budget_exceeded") {
+    const storageError = memoryRun?.failure();
+    if (storageError !== undefined) return recorder.finish("failed", storageError);
+    return recorder.finish("budget_exceeded", recorder.haltError);
   }
   // A failed storage write ends the run (Mastra logs and swallows the failures of its per-step saves).
   const storageError = memoryRun?.failure();
@@ -141,7 +154,7 @@ async function finishRun(
   return recorder.finish("completed");
 }
 
-type DriveOutcome = { error?: unknown };
+type DriveOutcome = { error?: unknown; halted?: true };
 
 async function drive(
   prepared: PreparedAgent,

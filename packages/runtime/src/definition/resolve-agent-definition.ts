@@ -13,14 +13,17 @@ import {
 import { InvalidDefinitionError, type ValidationIssue } from "../errors/invalid-definition-error.js";
 import { UnknownProviderError } from "../errors/unknown-provider-error.js";
 import type { AgentMemory } from "../memory/agent-memory.js";
-import { describeOtherModelVersion, isLanguageModelV4 } from "../models/model-reference.js";
+import { describeOtherModelVersion, isLanguageModelV4, modelInfoOf } from "../models/model-reference.js";
 import {
   defaultProviderRegistry,
   type ProviderRegistry,
   splitModelString,
 } from "../models/provider-registry.js";
+import { isAgentOutputSchema, isZodSchema, toOutputSchema } from "../output/define-output.js";
+import type { RunStore } from "../run-store/run-store.js";
 import type { AgentTool } from "../tools/agent-tool.js";
 import { zodIssuesToValidationIssues } from "../tools/zod-issues.js";
+import { DEFAULT_PRICES, mergePrices, priceOf } from "../usage/cost.js";
 import { unknownKeyHint } from "./did-you-mean.js";
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -38,6 +41,30 @@ const toolSchema = z.looseObject({
   parseInput: z.function(),
   execute: z.function(),
   timeoutMs: z.number().int().positive().optional(),
+  needsApproval: z
+    .union([z.boolean(), z.function()], { error: "true, false, or a function (input, context) => boolean" })
+    .optional(),
+});
+
+const budgetSchema = z.strictObject({
+  maxTokens: z.number().int().positive().optional(),
+  maxCostUsd: z.number().positive().optional(),
+});
+
+const priceSchema = z.strictObject({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  cachedInput: z.number().min(0).optional(),
+  reasoning: z.number().min(0).optional(),
+});
+
+const pricingSchema = z.record(z.string().min(1), priceSchema, {
+  error: 'an object of prices by "provider/modelId" or modelId, in USD per million tokens',
+});
+
+const outputSchemaField = z.custom<unknown>((value) => isZodSchema(value) || isAgentOutputSchema(value), {
+  error:
+    "a Zod schema, or an AgentOutputSchema ({ jsonSchema, parse }; jsonSchemaOutput() of @flowmaestro/tools)",
 });
 
 const retrySchema = z.strictObject({
@@ -76,6 +103,9 @@ const overridableShape = {
   maxIterations: z.number().int().min(1).max(10_000).optional(),
   toolChoice: toolChoiceSchema.optional(),
   providerOptions: providerOptionsSchema.optional(),
+  requireToolApproval: z.boolean().optional(),
+  outputSchema: outputSchemaField.optional(),
+  budget: budgetSchema.optional(),
 };
 
 const definitionSchema = z.strictObject({
@@ -90,6 +120,22 @@ const definitionSchema = z.strictObject({
       error: "an AgentMemory from createMemory() (@flowmaestro/memory)",
     })
     .optional(),
+  runStore: z
+    .custom<RunStore>(isRunStore, {
+      error: "a RunStore (createRunStore(storage) from @flowmaestro/memory)",
+    })
+    .optional(),
+  pricing: pricingSchema.optional(),
+  tracing: z
+    .strictObject({
+      recordContent: z.boolean().optional(),
+      tracerProvider: z
+        .custom<unknown>((value) => typeof (value as { getTracer?: unknown })?.getTracer === "function", {
+          error: "an OpenTelemetry TracerProvider",
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 const overridesSchema = z.strictObject(overridableShape);
@@ -100,6 +146,7 @@ const OVERRIDE_KEYS = Object.keys(overridesSchema.shape);
 const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
   retry: Object.keys(retrySchema.shape),
   timeouts: Object.keys(timeoutsSchema.shape),
+  budget: Object.keys(budgetSchema.shape),
 };
 
 /** Options of {@link resolveAgentDefinition} and {@link applyOverrides}. */
@@ -135,8 +182,11 @@ export function resolveAgentDefinition(
   issues.push(...duplicateToolNames(tools));
   issues.push(...checkToolChoice(definition.toolChoice, tools, "toolChoice"));
   const models = checkModels(definition.model, "model", issues);
+  const runStore = definition.runStore ?? definition.memory?.runStore;
+  if (issues.length === 0 && !runStore)
+    issues.push(...approvalNeedsStore(tools, definition.requireToolApproval));
   if (issues.length > 0) throw new InvalidDefinitionError({ issues });
-  return {
+  const resolved: ResolvedAgentDefinition = {
     id: definition.id ?? definition.name,
     name: definition.name,
     instructions: definition.instructions,
@@ -151,7 +201,63 @@ export function resolveAgentDefinition(
     providerOptions: definition.providerOptions,
     maxToolInputDepth: definition.maxToolInputDepth ?? DEFAULT_MAX_TOOL_INPUT_DEPTH,
     memory: definition.memory,
+    requireToolApproval: definition.requireToolApproval ?? false,
+    runStore,
+    outputSchema: definition.outputSchema === undefined ? undefined : toOutputSchema(definition.outputSchema),
+    budget: definition.budget,
+    pricing:
+      definition.pricing === undefined ? DEFAULT_PRICES : mergePrices(DEFAULT_PRICES, definition.pricing),
+    tracing: definition.tracing ?? {},
   };
+  checkPricesForBudget(resolved, "pricing");
+  return resolved;
+}
+
+/** A cost budget needs a price for every model the run may call (the fallbacks included). */
+function checkPricesForBudget(definition: ResolvedAgentDefinition, field: string): void {
+  if (definition.budget?.maxCostUsd === undefined) return;
+  const unpriced = definition.models
+    .map(modelInfoOf)
+    .filter((info) => priceOf(definition.pricing, info) === undefined)
+    .map((info) => `${info.provider}/${info.modelId}`);
+  if (unpriced.length === 0) return;
+  throw new InvalidDefinitionError({
+    issues: [
+      {
+        field,
+        expected: `a price for every model of an agent with budget.maxCostUsd (missing: ${unpriced.join(", ")})`,
+      },
+    ],
+  });
+}
+
+/** Whether a value implements {@link RunStore} (v1). */
+export function isRunStore(value: unknown): value is RunStore {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as RunStore).specificationVersion === "v1" &&
+    typeof (value as RunStore).save === "function" &&
+    typeof (value as RunStore).load === "function"
+  );
+}
+
+/** A tool that may need approval can only suspend a run that has somewhere to be stored. */
+function approvalNeedsStore(tools: readonly AgentTool[], requireAll: boolean | undefined): ValidationIssue[] {
+  const gated = requireAll
+    ? tools
+    : tools.filter((tool) => tool.needsApproval !== undefined && tool.needsApproval !== false);
+  if (gated.length === 0) return [];
+  return [
+    {
+      field: "runStore",
+      expected: `a RunStore for the runs that suspend for approval (${gated
+        .map((tool) => `"${tool.name}"`)
+        .join(
+          ", ",
+        )} ${gated.length === 1 ? "needs" : "need"} it): runStore: createRunStore(storage), or memory: createMemory(...) (@flowmaestro/memory)`,
+    },
+  ];
 }
 
 /** Whether a value implements {@link AgentMemory} (v1). */
@@ -186,8 +292,14 @@ export function applyOverrides(
   issues.push(...checkToolChoice(overrides.toolChoice, definition.tools, "overrides.toolChoice"));
   const models =
     overrides.model === undefined ? undefined : checkModels(overrides.model, "overrides.model", issues);
+  if (issues.length === 0 && overrides.requireToolApproval === true && !definition.runStore) {
+    issues.push({
+      field: "overrides.requireToolApproval",
+      expected: "set on an agent with a runStore (or memory) to keep the suspended run in",
+    });
+  }
   if (issues.length > 0) throw new InvalidDefinitionError({ subject: "run overrides", issues });
-  return {
+  const applied: ResolvedAgentDefinition = {
     ...definition,
     ...(overrides.instructions === undefined ? {} : { instructions: overrides.instructions }),
     ...(models === undefined
@@ -197,10 +309,19 @@ export function applyOverrides(
     ...(overrides.maxOutputTokens === undefined ? {} : { maxOutputTokens: overrides.maxOutputTokens }),
     ...(overrides.maxIterations === undefined ? {} : { maxIterations: overrides.maxIterations }),
     ...(overrides.toolChoice === undefined ? {} : { toolChoice: overrides.toolChoice }),
+    // Per run, approval can be required of every tool, never lifted: `false` keeps the agent's
+    // setting, and a tool's own `needsApproval` always holds.
+    ...(overrides.requireToolApproval === true ? { requireToolApproval: true } : {}),
+    ...(overrides.outputSchema === undefined
+      ? {}
+      : { outputSchema: toOutputSchema(overrides.outputSchema, "overrides.outputSchema") }),
+    ...(overrides.budget === undefined ? {} : { budget: overrides.budget }),
     retry: { ...definition.retry, ...overrides.retry },
     timeouts: { ...definition.timeouts, ...overrides.timeouts },
     providerOptions: mergeProviderOptions(definition.providerOptions, overrides.providerOptions),
   };
+  checkPricesForBudget(applied, "overrides.budget");
+  return applied;
 }
 
 function mergeProviderOptions(

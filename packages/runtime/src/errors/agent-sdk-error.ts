@@ -28,6 +28,10 @@ export type ErrorCategory = "caller" | "model" | "tool" | "runtime" | "storage";
  * | `TOOL_EXECUTION_FAILED` | tool | a tool threw |
  * | `TOOL_TIMEOUT` | tool | a tool exceeded its timeout |
  * | `INVALID_TOOL_OUTPUT` | tool | a tool's result fails its output schema |
+ * | `TOOL_DECLINED` | tool | a tool call that needed approval was declined |
+ * | `INVALID_OUTPUT` | model | the final answer is not JSON or fails the agent's `outputSchema` |
+ * | `BUDGET_EXCEEDED` | runtime | the run used up its token or cost budget |
+ * | `RUN_NOT_SUSPENDED` | caller | resuming or cancelling a run that was resumed, is being resumed, or was cancelled |
  * | `MODEL_ERROR` | model | the model call failed |
  * | `ABORTED` | runtime | the caller's `AbortSignal` fired |
  * | `MAX_ITERATIONS` | runtime | the run hit its iteration limit |
@@ -49,6 +53,10 @@ export type AgentSdkErrorCode =
   | "TOOL_EXECUTION_FAILED"
   | "TOOL_TIMEOUT"
   | "INVALID_TOOL_OUTPUT"
+  | "TOOL_DECLINED"
+  | "INVALID_OUTPUT"
+  | "BUDGET_EXCEEDED"
+  | "RUN_NOT_SUSPENDED"
   | "MODEL_ERROR"
   | "ABORTED"
   | "MAX_ITERATIONS"

@@ -14,6 +14,8 @@ export interface RunStartEvent extends EventBase {
   readonly agentId: string;
   /** Name of the runtime running the agent, e.g. `legacy`. */
   readonly runtime: string;
+  /** `true` when this run continues a suspended run (`agent.resume`); its steps continue its numbering. */
+  readonly resumed: boolean;
 }
 
 /** A model call begins. `step` counts from 0. */
@@ -36,6 +38,53 @@ export interface ReasoningDeltaEvent extends EventBase {
   readonly type: "reasoning-delta";
   readonly step: number;
   readonly delta: string;
+}
+
+/**
+ * The model began a tool call whose arguments stream (providers that stream tool input). Followed
+ * by `tool-input-delta`s, then the `tool-call` with the whole input.
+ */
+export interface ToolInputStartEvent extends EventBase {
+  readonly type: "tool-input-start";
+  readonly step: number;
+  readonly toolCallId: string;
+  readonly toolName: string;
+}
+
+/** A piece of a tool call's arguments (raw JSON text), as the model streams them. */
+export interface ToolInputDeltaEvent extends EventBase {
+  readonly type: "tool-input-delta";
+  readonly step: number;
+  readonly toolCallId: string;
+  readonly delta: string;
+}
+
+/**
+ * A tool call needs approval before it runs (the tool's `needsApproval`, or the agent's
+ * `requireToolApproval`). The call does not run; once the step's other calls are done the run
+ * ends with status `suspended`, and `agent.resume(runId, [{ approvalId, approved, reason }])`
+ * continues it.
+ */
+export interface ToolApprovalRequestEvent extends EventBase {
+  readonly type: "tool-approval-request";
+  readonly step: number;
+  /** Id the decision refers to. */
+  readonly approvalId: string;
+  readonly toolCallId: string;
+  readonly toolName: string;
+  /** The validated arguments the call would run with. */
+  readonly input: unknown;
+}
+
+/**
+ * The structured output so far (the agent has an `outputSchema`): the answer text parsed as
+ * partial JSON, not yet validated. Emitted when it changes; the validated object is the result's
+ * `output`.
+ */
+export interface ObjectDeltaEvent extends EventBase {
+  readonly type: "object-delta";
+  readonly step: number;
+  readonly partial: unknown;
 }
 
 /** The model called a tool; `input` is the parsed (not yet validated) argument object. */
@@ -98,10 +147,14 @@ export interface RunEndEvent extends EventBase {
  * Events of a run, in this order on every runtime:
  *
  * 1. `run-start`, once, first.
- * 2. Per step: `step-start`; then `reasoning-delta`s, `text-delta`s and `tool-call`s in the order
- *    the model produced them; then one `tool-result` or `tool-error` per tool call, in completion
- *    order, each after its `tool-call` (a call the run ended before gets an `ABORTED` tool-error);
- *    then `step-end`.
+ * 2. Per step: `step-start`; then `reasoning-delta`s, `text-delta`s (with `object-delta`s after
+ *    them when the agent has an output schema), `tool-input-start`/`tool-input-delta`s and
+ *    `tool-call`s in the order the model produced them; then, per tool call, after its `tool-call`:
+ *    one `tool-result` or `tool-error` in completion order (a call the run ended before gets an
+ *    `ABORTED` tool-error), or one `tool-approval-request` for a call that waits for approval (it
+ *    gets its outcome in the resumed run); then `step-end`, except for the step a run suspends in.
+ *    A resumed run starts (after `run-start`) with the outcomes of the decided calls and the
+ *    suspended step's `step-end`, under that step's number.
  * 3. `error`, only when the run failed.
  * 4. `run-end`, once, last.
  */
@@ -110,7 +163,11 @@ export type AgentEvent =
   | StepStartEvent
   | TextDeltaEvent
   | ReasoningDeltaEvent
+  | ToolInputStartEvent
+  | ToolInputDeltaEvent
   | ToolCallEvent
+  | ToolApprovalRequestEvent
+  | ObjectDeltaEvent
   | ToolResultEvent
   | ToolErrorEvent
   | StepEndEvent

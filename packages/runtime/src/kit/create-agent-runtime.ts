@@ -1,20 +1,35 @@
 import type { ModelMessage } from "ai";
 import type { AgentInput, MemoryOverrides, ResolvedAgentDefinition } from "../agent-definition.js";
-import type { AgentRuntime, RunContext, RunOptions } from "../agent-runtime.js";
+import type { AgentRuntime, ResumeOptions, RunContext, RunOptions, RunStream } from "../agent-runtime.js";
 import { validateRunOptions } from "../definition/validate-run-options.js";
 import { AbortedError } from "../errors/aborted-error.js";
 import { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { InvalidDefinitionError } from "../errors/invalid-definition-error.js";
 import { StorageError } from "../errors/storage-error.js";
 import type { AgentMemory, MemorySession } from "../memory/agent-memory.js";
+import type { ModelInfo } from "../models/model-reference.js";
 import { modelInfoOf } from "../models/model-reference.js";
-import type { RunResult } from "../run-result.js";
+import type { RunResult, TokenUsage } from "../run-result.js";
 import type { AgentTool } from "../tools/agent-tool.js";
+import { checkBudget, costOf, priceOf } from "../usage/cost.js";
+import type { ModelPrice, PriceTable } from "../usage/pricing.js";
 import { ABORTED, untilAborted } from "./abortable.js";
 import { normalizeInput } from "./normalize-input.js";
 import { createDefinitionModel, type RunModel } from "./run-model.js";
 import { createRunId, RunRecorder } from "./run-recorder.js";
 import { createRunStream, type EventSink, notify } from "./run-stream.js";
+import {
+  type ClaimedRun,
+  cancelSuspendedRun,
+  claimSuspendedRun,
+  markRun,
+  NO_RESOURCE,
+  runStoreOf,
+  type SuspendedRunState,
+  saveSuspendedRun,
+} from "./suspended-run.js";
+import { type RunTrace, startRunTrace } from "./tracing.js";
+import { addUsage, EMPTY_USAGE } from "./usage.js";
 
 /**
  * The memory of a run, for a runtime that does memory itself (`memory: "runtime"`): the kit has
@@ -131,6 +146,7 @@ export function createAgentRuntime<EXTRA extends object = object>(
       });
     }
     const checked = validateRunOptions(runOptions);
+    checkPrices(definition);
     return { messages: normalizeInput(input), runOptions: checked, memory: memoryOf(definition, checked) };
   };
 
@@ -142,11 +158,21 @@ export function createAgentRuntime<EXTRA extends object = object>(
     emit: EventSink | undefined,
     runId: string,
     memory: RunMemory | undefined,
+    resume?: Resume,
   ): Promise<RunResult> => {
-    if (memory && memoryMode === "kit") {
-      return startWithMemory(definition, messages, runOptions, mode, emit, runId, memory);
-    }
-    return startRun(definition, messages, runOptions, mode, emit, runId, memory, undefined);
+    const trace = startRunTrace(definition, {
+      runId,
+      runtime: name,
+      threadId: runOptions.threadId,
+      resourceId: runOptions.resourceId,
+      input: messages,
+      resumed: resume !== undefined,
+    });
+    const running =
+      memory && memoryMode === "kit"
+        ? startWithMemory(definition, messages, runOptions, mode, emit, runId, memory, resume, trace)
+        : startRun(definition, messages, runOptions, mode, emit, runId, memory, undefined, resume, trace);
+    return running.then((result) => trace.end(result));
   };
 
   /** Opens the run's memory session, then runs with its history, context and tools. */
@@ -158,6 +184,8 @@ export function createAgentRuntime<EXTRA extends object = object>(
     emit: EventSink | undefined,
     runId: string,
     memory: RunMemory,
+    resume: Resume | undefined,
+    trace: RunTrace,
   ): Promise<RunResult> => {
     const callerSignal = runOptions.signal;
     const opening = new AbortController();
@@ -166,25 +194,29 @@ export function createAgentRuntime<EXTRA extends object = object>(
     let session: MemorySession | typeof ABORTED;
     try {
       session = await untilAborted(
-        memory.memory.open({
-          threadId: memory.threadId,
-          resourceId: memory.resourceId,
-          runId,
-          agentId: definition.id,
-          input,
-          overrides: memory.overrides,
-          model: definition.models[0] as NonNullable<(typeof definition.models)[0]>,
-          signal: opening.signal,
-        }),
+        trace.memoryRecall(memory.memory, () =>
+          memory.memory.open({
+            threadId: memory.threadId,
+            resourceId: memory.resourceId,
+            runId,
+            agentId: definition.id,
+            input,
+            overrides: memory.overrides,
+            model: definition.models[0] as NonNullable<(typeof definition.models)[0]>,
+            signal: opening.signal,
+          }),
+        ),
         callerSignal,
       );
     } catch (error) {
-      return failBeforeRun(definition, input, runOptions, emit, runId, memoryError(error, "open"));
+      await releaseClaim(resume);
+      return failBeforeRun(definition, input, runOptions, emit, runId, memoryError(error, "open"), resume);
     } finally {
       callerSignal?.removeEventListener("abort", onAbort);
     }
     if (session === ABORTED) {
-      return failBeforeRun(definition, input, runOptions, emit, runId, undefined);
+      await releaseClaim(resume);
+      return failBeforeRun(definition, input, runOptions, emit, runId, undefined, resume);
     }
     const tools = session.tools.length === 0 ? definition.tools : [...definition.tools, ...session.tools];
     const instructions =
@@ -195,10 +227,18 @@ export function createAgentRuntime<EXTRA extends object = object>(
           : session.context;
     const withMemory: ResolvedAgentDefinition = { ...definition, instructions, tools };
     const messages = session.history.length === 0 ? input : [...session.history, ...input];
-    return startRun(withMemory, messages, runOptions, mode, emit, runId, undefined, {
-      session,
-      input,
-    });
+    return startRun(
+      withMemory,
+      messages,
+      runOptions,
+      mode,
+      emit,
+      runId,
+      undefined,
+      { session, input },
+      resume,
+      trace,
+    );
   };
 
   /** A run that ended before it started (its memory failed to open, or the caller aborted). */
@@ -209,6 +249,7 @@ export function createAgentRuntime<EXTRA extends object = object>(
     emit: EventSink | undefined,
     runId: string,
     error: AgentSdkError | undefined,
+    resume?: Resume,
   ): RunResult => {
     const recorder = new RunRecorder({
       runId,
@@ -222,6 +263,7 @@ export function createAgentRuntime<EXTRA extends object = object>(
       maxToolInputDepth: definition.maxToolInputDepth,
       provider: () =>
         modelInfoOf(definition.models[0] as NonNullable<(typeof definition.models)[0]>).provider,
+      resumed: resume !== undefined,
     });
     recorder.start();
     return error === undefined
@@ -238,6 +280,8 @@ export function createAgentRuntime<EXTRA extends object = object>(
     runId: string,
     runtimeMemory: RunMemory | undefined,
     kitMemory: { session: MemorySession; input: ModelMessage[] } | undefined,
+    resume: Resume | undefined,
+    trace: RunTrace,
   ): Promise<RunResult> => {
     const callerSignal = runOptions.signal;
     const controller = new AbortController();
@@ -267,10 +311,11 @@ export function createAgentRuntime<EXTRA extends object = object>(
       }
       if (writeFailed) throw writeFailed;
     };
-    if (kitMemory) persist(kitMemory.input, undefined);
+    if (kitMemory && kitMemory.input.length > 0) persist(kitMemory.input, undefined);
     const model = createDefinitionModel(definition, {
       signal: controller.signal,
       beforeCall: session ? flushed : undefined,
+      trace,
     });
     const tools = toolMapOf(definition.tools);
     const first = modelInfoOf(definition.models[0] as NonNullable<(typeof definition.models)[0]>);
@@ -287,14 +332,36 @@ export function createAgentRuntime<EXTRA extends object = object>(
       // Arguments are mapped back from the schema of the provider that answered.
       provider: () => (model.answeredBy ?? first).provider,
       onStepMessages: session ? (stepMessages, step) => persist(stepMessages, step) : undefined,
-      holdRunEnd: session !== undefined,
+      holdRunEnd: session !== undefined || definition.runStore !== undefined,
+      approval: { requireAll: definition.requireToolApproval },
+      resumed: resume !== undefined,
+      costOf: (usage, modelInfo) => {
+        const price = cachedPriceOf(definition.pricing, modelInfo);
+        return price === undefined ? undefined : costOf(usage, price);
+      },
+      checkBudget: budgetCheck(definition, resume?.state),
+      outputSchema: definition.outputSchema,
+      trace,
     });
     recorder.start();
+    const end = (result: RunResult): Promise<RunResult> =>
+      endRun({
+        recorder,
+        result,
+        session,
+        flushed,
+        definition,
+        runId,
+        runtimeName: name,
+        resourceId: runOptions.resourceId,
+        threadId: runtimeMemory?.threadId ?? (kitMemory ? runOptions.threadId : undefined),
+        prefix: session || runtimeMemory ? [] : recorder.messages,
+        resume,
+      });
     const aborted = () => recorder.finish("aborted", new AbortedError({ reason: callerSignal?.reason }));
     if (callerSignal?.aborted) {
       callerSignal.removeEventListener("abort", onAbort);
-      const result = aborted();
-      return session ? endWithMemory(recorder, session, result, flushed) : Promise.resolve(result);
+      return end(aborted());
     }
     const prepared: PreparedRun = {
       definition,
@@ -310,20 +377,30 @@ export function createAgentRuntime<EXTRA extends object = object>(
       recorder,
       memory: runtimeMemory,
     };
-    let running: Promise<RunResult>;
-    try {
-      running = run(prepared);
-    } catch (error) {
-      running = Promise.reject(error);
-    }
+    const runLoop = (): Promise<RunResult> => {
+      try {
+        // A resumed run goes on from the conversation with the completed step.
+        return run(resume ? { ...prepared, messages: [...recorder.messages] } : prepared);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+    // A resumed run first completes the step it suspended in (the decided calls), then loops.
+    const running: Promise<RunResult> = resume
+      ? recorder.resumeStep(resume.state.step, resume.decisions).then((settled) => {
+          if (!settled) return aborted();
+          if (recorder.haltReason === "budget_exceeded") {
+            return recorder.finish("budget_exceeded", recorder.haltError);
+          }
+          return runLoop();
+        })
+      : runLoop();
     const ended = untilAborted(running, callerSignal).then(
       (outcome) => (outcome === ABORTED ? aborted() : outcome),
       (error: unknown) =>
         callerSignal?.aborted ? aborted() : recorder.finish("failed", internalError(name, error)),
     );
-    return (
-      session ? ended.then((result) => endWithMemory(recorder, session, result, flushed)) : ended
-    ).finally(() => {
+    return ended.then(end).finally(() => {
       callerSignal?.removeEventListener("abort", onAbort);
       // The run is over: whatever it started and is still running (a tool that ignored the
       // abort, a straggling model call) is told to stop.
@@ -354,7 +431,240 @@ export function createAgentRuntime<EXTRA extends object = object>(
         checked.runOptions.onEvent,
       );
     },
+    async resume(definition, runId, decisions, resumeOptions): Promise<RunStream> {
+      if (!isResolved(definition)) {
+        throw new InvalidDefinitionError({
+          issues: [{ field: "definition", expected: "a definition resolved by resolveAgentDefinition" }],
+        });
+      }
+      const runOptions = validateResumeOptions(resumeOptions);
+      checkPrices(definition);
+      const store = runStoreOf(definition);
+      const resourceId = runOptions.resourceId ?? NO_RESOURCE;
+      const claimed = await claimSuspendedRun(store, definition, runId, resourceId, decisions);
+      const state = claimed.state;
+      const options: RunOptions = {
+        ...runOptions,
+        runId,
+        ...(state.threadId === undefined ? {} : { threadId: state.threadId }),
+      };
+      const memory = state.threadId === undefined ? undefined : memoryOf(definition, options);
+      // The run's iteration limit counts the steps before the suspension.
+      const continued: ResolvedAgentDefinition = {
+        ...definition,
+        maxIterations: Math.max(1, definition.maxIterations - state.stepsUsed),
+      };
+      const resume: Resume = { ...claimed, store };
+      return createRunStream(
+        runId,
+        (emit) => start(continued, [...state.prefix], options, "stream", emit, runId, memory, resume),
+        options.onEvent,
+      );
+    },
+    async cancel(definition, runId, cancelOptions): Promise<void> {
+      if (!isResolved(definition)) {
+        throw new InvalidDefinitionError({
+          issues: [{ field: "definition", expected: "a definition resolved by resolveAgentDefinition" }],
+        });
+      }
+      await cancelSuspendedRun(definition, runId, cancelOptions?.resourceId);
+    },
   };
+}
+
+/** A claimed suspended run being continued. */
+interface Resume extends ClaimedRun {
+  readonly store: NonNullable<ResolvedAgentDefinition["runStore"]>;
+}
+
+/**
+ * A resumed run that ended before it started (its memory could not be opened, or it was aborted)
+ * gives its claim back before its result is out, so it can be resumed again. A store that fails
+ * here leaves the run `resuming`; the run's own failure is what the caller sees.
+ */
+async function releaseClaim(resume: Resume | undefined): Promise<void> {
+  if (!resume) return;
+  await markRun(resume.store, resume.record, resume.state, "suspended").catch(() => false);
+}
+
+/**
+ * Price lookups by table (a resolved definition's table is its own, never changed), so a step does
+ * not scan the table again for a model that has no exact key.
+ */
+const PRICE_CACHE = new WeakMap<PriceTable, Map<string, ModelPrice | undefined>>();
+
+function cachedPriceOf(table: PriceTable, model: ModelInfo): ModelPrice | undefined {
+  let prices = PRICE_CACHE.get(table);
+  if (!prices) {
+    prices = new Map();
+    PRICE_CACHE.set(table, prices);
+  }
+  const key = `${model.provider}\u0000${model.modelId}`;
+  if (prices.has(key)) return prices.get(key);
+  const price = priceOf(table, model);
+  prices.set(key, price);
+  return price;
+}
+
+/** Budget check of a run, counting what the run used before a suspension. */
+function budgetCheck(
+  definition: ResolvedAgentDefinition,
+  before: SuspendedRunState | undefined,
+):
+  | ((step: unknown, total: { usage: TokenUsage; costUsd: number | undefined }) => AgentSdkError | undefined)
+  | undefined {
+  const budget = definition.budget;
+  if (!budget || (budget.maxTokens === undefined && budget.maxCostUsd === undefined)) return undefined;
+  const priorTokens = before?.usage.totalTokens ?? 0;
+  const priorCost = before ? (before.costUsd ?? undefined) : 0;
+  return (_step, total) =>
+    checkBudget(budget, {
+      tokens: priorTokens + total.usage.totalTokens,
+      costUsd: priorCost === undefined || total.costUsd === undefined ? undefined : priorCost + total.costUsd,
+    });
+}
+
+/** A cost budget needs a price for every model of the agent: a typed error up front, not a run that cannot stop. */
+function checkPrices(definition: ResolvedAgentDefinition): void {
+  if (definition.budget?.maxCostUsd === undefined) return;
+  const unpriced = definition.models
+    .map(modelInfoOf)
+    .filter((info) => priceOf(definition.pricing, info) === undefined);
+  if (unpriced.length === 0) return;
+  throw new InvalidDefinitionError({
+    issues: [
+      {
+        field: "pricing",
+        expected: `a price for every model of an agent with budget.maxCostUsd (missing: ${unpriced
+          .map((info) => `${info.provider}/${info.modelId}`)
+          .join(", ")})`,
+      },
+    ],
+  });
+}
+
+const RESUME_OPTION_KEYS = new Set(["signal", "onEvent", "context", "resourceId", "memory"]);
+
+function validateResumeOptions(options: ResumeOptions | undefined): RunOptions {
+  if (options !== undefined && typeof options === "object" && options !== null) {
+    for (const key of Object.keys(options)) {
+      if (!RESUME_OPTION_KEYS.has(key)) {
+        throw new InvalidDefinitionError({
+          subject: "resume options",
+          issues: [
+            {
+              field: `options.${key}`,
+              expected: `absent: resume takes ${[...RESUME_OPTION_KEYS].join(", ")} (the run id and thread come from the stored run)`,
+            },
+          ],
+        });
+      }
+    }
+  }
+  return validateRunOptions(options);
+}
+
+/** What {@link endRun} needs. */
+interface EndRun {
+  readonly recorder: RunRecorder;
+  readonly result: RunResult;
+  readonly session: MemorySession | undefined;
+  readonly flushed: () => Promise<void>;
+  readonly definition: ResolvedAgentDefinition;
+  readonly runId: string;
+  readonly runtimeName: string;
+  readonly resourceId: string | undefined;
+  readonly threadId: string | undefined;
+  readonly prefix: readonly ModelMessage[];
+  readonly resume: Resume | undefined;
+}
+
+/**
+ * Ends a run: waits for every memory write (the last step's included) and fails the run with the
+ * storage error when one failed; stores a suspended run (a failure fails the run: a suspension
+ * that is not stored could never be resumed) or marks a resumed one done; lets the memory do its
+ * after-run work (a failure there only adds a warning); then emits `run-end`.
+ */
+async function endRun(end: EndRun): Promise<RunResult> {
+  const { recorder, result, session, definition } = end;
+  if (!session && !definition.runStore) return result;
+  let final = result;
+  if (session) {
+    try {
+      await end.flushed();
+    } catch (error) {
+      const storageError = memoryError(error, "save");
+      final =
+        result.status === "failed" && result.error && StorageError.isInstance(result.error)
+          ? result
+          : { ...result, status: "failed", finishReason: "error", error: storageError, pendingApprovals: [] };
+    }
+  }
+  const store = definition.runStore;
+  if (store && final.status === "suspended") {
+    const step = recorder.suspended;
+    const before = end.resume?.state;
+    try {
+      if (!step) throw new Error("the suspended step was not recorded");
+      const usage: TokenUsage = addUsage(before?.usage ?? EMPTY_USAGE, final.usage);
+      const priorCost = before ? before.costUsd : 0;
+      const state: SuspendedRunState = {
+        format: "flowmaestro.suspended-run",
+        version: 1,
+        status: "suspended",
+        agentId: definition.id,
+        runtime: end.runtimeName,
+        threadId: end.threadId,
+        prefix: [...end.prefix],
+        step,
+        stepsUsed: (before?.stepsUsed ?? 0) + recorder.stepCount,
+        usage,
+        costUsd: priorCost === null || final.costUsd === undefined ? null : priorCost + final.costUsd,
+        suspendedAt: new Date().toISOString(),
+      };
+      await saveSuspendedRun(
+        store,
+        { runId: end.runId, resourceId: end.resourceId ?? NO_RESOURCE },
+        state,
+        end.resume?.record.version,
+      );
+    } catch (error) {
+      final = {
+        ...final,
+        status: "failed",
+        finishReason: "error",
+        pendingApprovals: [],
+        error: AgentSdkError.isInstance(error)
+          ? error
+          : new StorageError({ adapter: store.name, operation: "save suspended run", cause: error }),
+      };
+    }
+  } else if (end.resume) {
+    try {
+      await markRun(end.resume.store, end.resume.record, end.resume.state, "resumed");
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      final = {
+        ...final,
+        warnings: [
+          ...final.warnings,
+          { type: "other", message: `Marking the run resumed failed: ${message}` },
+        ],
+      };
+    }
+  }
+  if (session && (final.status !== "failed" || !StorageError.isInstance(final.error))) {
+    try {
+      await session.close({ status: final.status });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      final = {
+        ...final,
+        warnings: [...final.warnings, { type: "other", message: `Memory after-run work failed: ${message}` }],
+      };
+    }
+  }
+  return recorder.emitEnd(final);
 }
 
 function isResolved(definition: unknown): definition is ResolvedAgentDefinition {
@@ -379,41 +689,6 @@ function internalError(runtime: string, error: unknown): AgentSdkError {
     message: `The ${runtime} runtime failed: ${message}. This is a bug in the runtime; please report it.`,
     cause: error,
   });
-}
-
-/**
- * Ends a run that has memory: waits for every write (the last step's included), fails the run
- * with the storage error when one failed (the steps stored before it stay stored), lets the
- * memory do its after-run work (a failure there only adds a warning), then emits `run-end`.
- */
-async function endWithMemory(
-  recorder: RunRecorder,
-  session: MemorySession,
-  result: RunResult,
-  flushed: () => Promise<void>,
-): Promise<RunResult> {
-  let final = result;
-  try {
-    await flushed();
-  } catch (error) {
-    const storageError = memoryError(error, "save");
-    final =
-      result.status === "failed" && result.error && StorageError.isInstance(result.error)
-        ? result
-        : { ...result, status: "failed", finishReason: "error", error: storageError };
-  }
-  if (final.status !== "failed" || !StorageError.isInstance(final.error)) {
-    try {
-      await session.close({ status: final.status });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      final = {
-        ...final,
-        warnings: [...final.warnings, { type: "other", message: `Memory after-run work failed: ${message}` }],
-      };
-    }
-  }
-  return recorder.emitEnd(final);
 }
 
 /** The run's memory, when the run continues a thread; throws for ids without memory. */

@@ -9,6 +9,7 @@ import { UnknownToolError } from "../errors/unknown-tool-error.js";
 import type { ToolResultRecord } from "../run-result.js";
 import type { AgentTool } from "../tools/agent-tool.js";
 import { exceedsDepth, toJsonText } from "./json-values.js";
+import type { RunTrace } from "./tracing.js";
 
 /** A tool call as the model sent it, with its arguments already parsed. */
 export interface IncomingToolCall {
@@ -28,6 +29,8 @@ export interface ToolCallScope {
   readonly context: RunContext;
   /** Provider id of the model that made the call; selects the tool's provider variant. */
   readonly provider?: string;
+  /** The run's trace (`startRunTrace`): each call gets an `execute_tool {tool}` span. */
+  readonly trace?: RunTrace | undefined;
 }
 
 const NEVER_ABORTED = new AbortController().signal;
@@ -87,12 +90,47 @@ const modelOutputs = new WeakMap<ToolResultRecord, ToolResultOutput>();
  * Runs one tool call: look the tool up, validate the arguments, execute with the run's signal
  * and the tool's timeout, validate the output and check it is JSON-serialisable. Never throws or
  * rejects: every failure (including a validator that throws) becomes the `error` of the returned
- * record, ready to be sent back to the model.
+ * record, ready to be sent back to the model. With a recording `scope.trace`, the call is an
+ * `execute_tool {tool}` span (the tool runs with it active), failed with the error's code.
  */
 export async function executeToolCall(
   call: IncomingToolCall,
   scope: ToolCallScope,
 ): Promise<ToolResultRecord> {
+  const trace = scope.trace;
+  if (!trace?.recording) return runToolCall(call, scope);
+  const span = trace.startTool(call, scope.tools.get(call.toolName));
+  if (!span.recording) return runToolCall(call, scope);
+  return span
+    .run(() => runToolCall(call, scope))
+    .then((record) => {
+      span.end(record);
+      return record;
+    });
+}
+
+/**
+ * The record of a tool call that does not run (arguments that are not JSON or nested too deep, a
+ * declined approval): `error` as its outcome. With a recording `scope.trace` it still gets its
+ * `execute_tool {tool}` span, failed with the error's code.
+ */
+export function failToolCall(
+  call: IncomingToolCall,
+  error: AgentSdkError,
+  scope: Pick<ToolCallScope, "trace"> = {},
+): ToolResultRecord {
+  const record: ToolResultRecord = {
+    toolCallId: call.toolCallId,
+    toolName: call.toolName,
+    input: call.input,
+    error,
+    isError: true,
+  };
+  if (scope.trace?.recording) scope.trace.startTool(call).end(record);
+  return record;
+}
+
+async function runToolCall(call: IncomingToolCall, scope: ToolCallScope): Promise<ToolResultRecord> {
   const { toolCallId, toolName } = call;
   const fail = (error: AgentSdkError): ToolResultRecord => ({
     toolCallId,

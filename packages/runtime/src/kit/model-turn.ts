@@ -56,7 +56,11 @@ export function recordStreamPart(
       return options.forFramework && !parsed.ok ? { ...part, input: "{}" } : undefined;
     }
     case "tool-input-start":
+      if (!part.providerExecuted) recorder.toolInputStart(part.id, part.toolName);
+      return options.forFramework ? null : undefined;
     case "tool-input-delta":
+      recorder.toolInputDelta(part.id, part.delta);
+      return options.forFramework ? null : undefined;
     case "tool-input-end":
       return options.forFramework ? null : undefined;
     case "tool-result":
@@ -174,5 +178,17 @@ export function toCallOptions(
     ...(definition.temperature === undefined ? {} : { temperature: definition.temperature }),
     ...(definition.maxOutputTokens === undefined ? {} : { maxOutputTokens: definition.maxOutputTokens }),
     ...(definition.providerOptions === undefined ? {} : { providerOptions: definition.providerOptions }),
+    ...(definition.outputSchema === undefined
+      ? {}
+      : {
+          responseFormat: {
+            type: "json" as const,
+            schema: definition.outputSchema.jsonSchema,
+            ...(definition.outputSchema.name === undefined ? {} : { name: definition.outputSchema.name }),
+            ...(definition.outputSchema.description === undefined
+              ? {}
+              : { description: definition.outputSchema.description }),
+          },
+        }),
   };
 }

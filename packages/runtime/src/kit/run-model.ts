@@ -19,6 +19,7 @@ import { type ModelInfo, modelInfoOf } from "../models/model-reference.js";
 import { sleep } from "./sleep.js";
 import { toFunctionTools } from "./to-function-tools.js";
 import { toModelError } from "./to-model-error.js";
+import { type ChatSpan, NOOP_RUN_TRACE, type RunTrace } from "./tracing.js";
 
 /** One failed attempt, kept for diagnostics. */
 export interface ModelAttempt {
@@ -95,6 +96,11 @@ export interface RunModelOptions {
    * error, unretried.
    */
   readonly beforeCall?: (() => Promise<void>) | undefined;
+  /**
+   * The run's trace: each attempt (every retry, every fallback) gets its own `chat {model}` span,
+   * ended when the answer is complete (a stream's `finish` part) or the attempt fails.
+   */
+  readonly trace?: RunTrace | undefined;
   /** @internal Test seam for backoff waits. */
   readonly sleep?: Sleeper;
 }
@@ -115,13 +121,21 @@ export function createRunModel(options: RunModelOptions): RunModel {
   const prepare =
     options.prepareCall ?? ((_model: LanguageModelV4, call: LanguageModelV4CallOptions) => call);
   const primary = modelInfoOf(models[0] as LanguageModelV4);
+  const runTrace = options.trace ?? NOOP_RUN_TRACE;
   let answeredBy: ModelInfo | undefined;
   let attempts: ModelAttempt[] = [];
   // Sticky within a run: once a model has answered, later calls start from it rather than
   // going back to a model that just failed (a rate-limited model stays rate-limited for a while).
   let startIndex = 0;
 
-  async function withAttempts<T>(run: (model: LanguageModelV4, info: ModelInfo) => Promise<T>): Promise<T> {
+  /**
+   * Tries the models in turn, each with its retries. `run` ends its attempt's span when it
+   * succeeds (or hands it on, for a stream); a failed attempt's span is failed here.
+   */
+  async function withAttempts<T>(
+    callOptions: LanguageModelV4CallOptions,
+    run: (model: LanguageModelV4, info: ModelInfo, span: ChatSpan) => Promise<T>,
+  ): Promise<T> {
     attempts = [];
     answeredBy = undefined;
     let last: AgentSdkError | undefined;
@@ -130,14 +144,20 @@ export function createRunModel(options: RunModelOptions): RunModel {
       const info = modelInfoOf(model);
       for (let attempt = 0; attempt <= retry.maxRetries; attempt++) {
         if (runSignal?.aborted) throw new AbortedError({ reason: runSignal.reason });
+        const span = runTrace.startChat(info, callOptions);
         try {
-          const result = await run(model, info);
+          const result = await run(model, info, span);
           answeredBy = info;
           startIndex = index;
           return result;
         } catch (error) {
-          if (runSignal?.aborted) throw new AbortedError({ reason: runSignal.reason });
+          if (runSignal?.aborted) {
+            const aborted = new AbortedError({ reason: runSignal.reason });
+            span.fail(aborted);
+            throw aborted;
+          }
           const typed = toModelError(error, info);
+          span.fail(typed);
           attempts.push({ model: info, error: typed });
           last = typed;
           if (!ModelError.isInstance(typed) || !typed.retryable) throw typed;
@@ -165,13 +185,15 @@ export function createRunModel(options: RunModelOptions): RunModel {
 
   const gate = options.beforeCall;
   const generateNow = (callOptions: LanguageModelV4CallOptions) =>
-    withAttempts(async (model, info) => {
+    withAttempts(callOptions, async (model, info, span) => {
       const attempt = openAttempt(callOptions.abortSignal);
       attempt.arm(timeouts.modelCallMs, CALL_TIMEOUT);
       try {
-        const call = model.doGenerate({ ...prepare(model, callOptions), abortSignal: attempt.signal });
+        const request = { ...prepare(model, callOptions), abortSignal: attempt.signal };
+        const call = span.recording ? span.run(() => model.doGenerate(request)) : model.doGenerate(request);
         const result = await attempt.race(call, () => failureOf(attempt, info));
         checkGenerateResult(result, info);
+        span.generated(result);
         return result;
       } catch (error) {
         throw attempt.signal.aborted && !AgentSdkError.isInstance(error)
@@ -188,12 +210,13 @@ export function createRunModel(options: RunModelOptions): RunModel {
 
   /** Opens a stream and reads it up to its first content part, retrying failures before that. */
   const openNow = (callOptions: LanguageModelV4CallOptions) =>
-    withAttempts(async (model, info) => {
+    withAttempts(callOptions, async (model, info, span) => {
       const attempt = openAttempt(callOptions.abortSignal);
       attempt.arm(timeouts.modelCallMs, CALL_TIMEOUT);
       let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart> | undefined;
       try {
-        const call = model.doStream({ ...prepare(model, callOptions), abortSignal: attempt.signal });
+        const request = { ...prepare(model, callOptions), abortSignal: attempt.signal };
+        const call = span.recording ? span.run(() => model.doStream(request)) : model.doStream(request);
         const result = await attempt.race(call, () => failureOf(attempt, info));
         checkStreamResult(result, info);
         reader = result.stream.getReader();
@@ -209,7 +232,7 @@ export function createRunModel(options: RunModelOptions): RunModel {
           if (!METADATA_PARTS.has(part.type)) break;
         }
         attempt.disarm();
-        return { result, reader, head, attempt, info };
+        return { result, reader, head, attempt, info, span: span.recording ? span : undefined };
       } catch (error) {
         const failure =
           attempt.signal.aborted && !AgentSdkError.isInstance(error)
@@ -345,6 +368,8 @@ interface OpenedStream {
   readonly head: LanguageModelV4StreamPart[];
   readonly attempt: { readonly signal: AbortSignal; abort(reason?: unknown): void; dispose(): void };
   readonly info: ModelInfo;
+  /** The attempt's span, when it records: it sees every part and ends with the stream. */
+  readonly span: ChatSpan | undefined;
 }
 
 /**
@@ -408,6 +433,7 @@ class PartSource {
         throw this.failure;
       }
       if (part.type === "finish") this.sawFinish = true;
+      this.opened.span?.part(part);
       const forwarded = this.observer?.onPart ? this.observer.onPart(part) : undefined;
       if (forwarded === null) continue;
       return forwarded ?? part;
@@ -435,6 +461,8 @@ class PartSource {
         },
         cancel: (reason) => {
           if (this.done) return;
+          // A consumer that stops reading after the answer is complete ended the call normally.
+          if (!this.sawFinish) this.opened.span?.fail(new AbortedError({ reason }));
           this.cleanup();
           this.opened.attempt.abort(reason);
           return this.opened.reader.cancel(reason).catch(() => {});
@@ -454,6 +482,7 @@ class PartSource {
 
   private cleanup(): void {
     this.done = true;
+    this.opened.span?.end();
     clearTimeout(this.timer);
     this.opened.attempt.signal.removeEventListener("abort", this.onAbort);
     this.opened.attempt.dispose();
@@ -462,6 +491,7 @@ class PartSource {
   private fail(error: AgentSdkError): void {
     if (this.done) return;
     this.failure = error;
+    this.opened.span?.fail(error);
     this.cleanup();
     try {
       this.observer?.onError?.(error);
@@ -484,7 +514,12 @@ class PartSource {
  */
 export function createDefinitionModel(
   definition: Pick<ResolvedAgentDefinition, "models" | "retry" | "timeouts" | "tools">,
-  options: { signal?: AbortSignal | undefined; beforeCall?: (() => Promise<void>) | undefined } = {},
+  options: {
+    signal?: AbortSignal | undefined;
+    beforeCall?: (() => Promise<void>) | undefined;
+    /** The run's trace (`startRunTrace`): a `chat {model}` span per attempt. */
+    trace?: RunTrace | undefined;
+  } = {},
 ): RunModel {
   const first = (definition.models[0] as LanguageModelV4).provider;
   return createRunModel({
@@ -493,6 +528,7 @@ export function createDefinitionModel(
     timeouts: definition.timeouts,
     signal: options.signal,
     beforeCall: options.beforeCall,
+    trace: options.trace,
     prepareCall: (model, call) =>
       model.provider === first || !call.tools
         ? call

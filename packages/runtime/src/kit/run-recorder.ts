@@ -3,10 +3,17 @@ import type { AssistantContent, ModelMessage, ToolContent } from "ai";
 import type { RunContext } from "../agent-runtime.js";
 import { AbortedError } from "../errors/aborted-error.js";
 import type { AgentSdkError } from "../errors/agent-sdk-error.js";
+import { AgentSdkError as SdkError } from "../errors/agent-sdk-error.js";
+import { ToolDeclinedError } from "../errors/tool-declined-error.js";
 import type { ModelInfo } from "../models/model-reference.js";
+import { parseFinalOutput } from "../output/define-output.js";
+import type { AgentOutputSchema } from "../output/output-schema.js";
+import { createPartialObjectTracker, type PartialObjectTracker } from "../output/partial-json.js";
 import type {
+  ApprovalDecision,
   FinishReason,
   ModelWarning,
+  PendingApproval,
   RunResult,
   RunStatus,
   StepResult,
@@ -18,11 +25,15 @@ import type { AgentTool } from "../tools/agent-tool.js";
 import { ABORTED, untilAborted } from "./abortable.js";
 import {
   executeToolCall,
+  failToolCall,
   type ParsedToolArguments,
   parseToolArguments,
   toToolResultOutput,
 } from "./execute-tool-call.js";
 import type { EventSink } from "./run-stream.js";
+import { TextBuilder } from "./text-builder.js";
+import { type ApprovalPolicy, approvalInput, approvalNeeded, createApprovalId } from "./tool-approval.js";
+import type { RunTrace } from "./tracing.js";
 import { addUsage, EMPTY_USAGE } from "./usage.js";
 
 /** What a {@link RunRecorder} needs to know about its run. */
@@ -51,6 +62,60 @@ export interface RunRecorderOptions {
    * (memory writes) is done, possibly with another status.
    */
   readonly holdRunEnd?: boolean | undefined;
+  /** The run's trace: an `execute_tool` span per call. */
+  readonly trace?: RunTrace | undefined;
+  /** Which calls wait for approval; unset: none. */
+  readonly approval?: ApprovalPolicy | undefined;
+  /** This run continues a suspended one (`run-start` says so). */
+  readonly resumed?: boolean | undefined;
+  /**
+   * Checked after each step with the run's usage and cost so far: an error ends the run
+   * (`budget_exceeded`). Returns `undefined` while within budget.
+   */
+  readonly checkBudget?: ((step: StepResult, total: RunTotals) => AgentSdkError | undefined) | undefined;
+  /** Cost of a step's usage in US dollars, `undefined` when its model has no price. */
+  readonly costOf?: ((usage: TokenUsage, model: ModelInfo) => number | undefined) | undefined;
+  /**
+   * The structured output: each step's text is followed as partial JSON (`object-delta`), and a
+   * completed run's answer is validated into `output` (an invalid one fails the run).
+   */
+  readonly outputSchema?: AgentOutputSchema | undefined;
+}
+
+/** What a run used so far (for budgets). */
+export interface RunTotals {
+  readonly usage: TokenUsage;
+  readonly costUsd: number | undefined;
+}
+
+/** Why a runtime's loop must stop before the next model call. */
+export type HaltReason = "suspended" | "budget_exceeded";
+
+/**
+ * The step a run suspended in, as stored with the run: its assistant parts, its calls, the
+ * outcomes of those that ran, and the calls waiting for a decision. JSON-safe.
+ */
+export interface SuspendedStep {
+  readonly index: number;
+  readonly model: ModelInfo;
+  readonly content: readonly unknown[];
+  readonly text: string;
+  readonly reasoningText: string;
+  readonly finishReason: FinishReason;
+  readonly toolCalls: readonly ToolCallRecord[];
+  /** Outcomes of the calls that ran before the run suspended. */
+  readonly results: readonly StoredToolResult[];
+  readonly pending: readonly PendingApproval[];
+}
+
+/** A tool outcome as stored with a suspended run. */
+export interface StoredToolResult {
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly input: unknown;
+  readonly isError: boolean;
+  readonly output?: unknown;
+  readonly error?: { readonly code: string; readonly category: string; readonly message: string };
 }
 
 /** A tool call as the model sent it. */
@@ -83,17 +148,26 @@ interface OpenStep {
   /** Text and reasoning parts still open, by stream part id. */
   readonly openText: Map<string, TextualPart>;
   readonly openReasoning: Map<string, TextualPart>;
+  /** Set from the builders when the step closes ({@link RunRecorder.seal}). */
   text: string;
   reasoningText: string;
+  readonly textOut: TextBuilder;
+  readonly reasoningOut: TextBuilder;
+  /** The text of each text or reasoning part, written into the part when the step closes. */
+  readonly partText: Map<TextualPart, TextBuilder>;
   readonly toolCalls: ToolCallRecord[];
   readonly running: Map<string, Promise<ToolResultRecord>>;
   readonly results: Map<string, ToolResultRecord>;
-  /** Outcomes that arrived before the model finished its turn, in completion order. */
-  readonly early: ToolResultRecord[];
+  /** Outcomes (and approval requests) that arrived before the model finished its turn, in order. */
+  readonly early: Array<ToolResultRecord | PendingApproval>;
+  /** Calls waiting for a decision, by tool call id. */
+  readonly pending: Map<string, PendingApproval>;
   turnEnded: boolean;
   end: ModelTurnEnd | undefined;
   readonly warnings: ModelWarning[];
   settled: (() => void) | undefined;
+  /** The step's text as partial JSON, when the agent has an output schema. */
+  readonly partial: PartialObjectTracker | undefined;
 }
 
 /**
@@ -120,18 +194,58 @@ export class RunRecorder {
   private usage: TokenUsage = EMPTY_USAGE;
   private step: OpenStep | undefined;
   private finished: RunResult | undefined;
+  private costUsd: number | undefined = 0;
+  /** Number of the first step this run opens (a resumed run continues the numbering). */
+  private stepBase = 0;
+  /** Steps closed here without a model call (the suspended step a resumed run completes). */
+  private resumedSteps = 0;
+  private halt: { reason: HaltReason; error?: AgentSdkError } | undefined;
+  private haltWaiters: Array<(reason: HaltReason) => void> = [];
+  private suspendedStep: SuspendedStep | undefined;
+  /** Tool calls whose arguments are streaming (announced by `tool-input-start`). */
+  private readonly streamingInputs = new Set<string>();
 
   constructor(private readonly options: RunRecorderOptions) {
     this.messages = [...options.input];
+  }
+
+  /**
+   * Set when the loop must stop before its next model call: the open step is complete but calls
+   * wait for approval (`suspended`: finish with that status), or the budget is used up
+   * (`budget_exceeded`: finish with that status and {@link haltError}).
+   */
+  get haltReason(): HaltReason | undefined {
+    return this.halt?.reason;
+  }
+
+  /** The budget error when {@link haltReason} is `budget_exceeded`. */
+  get haltError(): AgentSdkError | undefined {
+    return this.halt?.error;
+  }
+
+  /** Resolves once {@link haltReason} is set (for runtimes whose framework runs the loop). */
+  whenHalted(): Promise<HaltReason> {
+    if (this.halt) return Promise.resolve(this.halt.reason);
+    return new Promise((resolve) => this.haltWaiters.push(resolve));
+  }
+
+  /** The step the run suspended in, once {@link finish} recorded status `suspended`. */
+  get suspended(): SuspendedStep | undefined {
+    return this.suspendedStep;
+  }
+
+  /** Calls of the open step waiting for a decision. */
+  get pendingApprovalCount(): number {
+    return this.step?.pending.size ?? 0;
   }
 
   get runId(): string {
     return this.options.runId;
   }
 
-  /** Number of steps ended so far. */
+  /** Number of model steps ended so far in this run. */
   get stepCount(): number {
-    return this.steps.length;
+    return this.steps.length - this.resumedSteps;
   }
 
   /** Whether a step is open. */
@@ -153,7 +267,7 @@ export class RunRecorder {
   get stepComplete(): boolean {
     const step = this.step;
     if (!step) return false;
-    return step.turnEnded && step.results.size >= step.toolCalls.length;
+    return step.turnEnded && step.results.size + step.pending.size >= step.toolCalls.length;
   }
 
   /** Emits `run-start`. */
@@ -163,6 +277,7 @@ export class RunRecorder {
       runId: this.runId,
       agentId: this.options.agentId,
       runtime: this.options.runtime,
+      resumed: this.options.resumed === true,
     });
   }
 
@@ -170,7 +285,7 @@ export class RunRecorder {
   startStep(model: ModelInfo): void {
     if (this.finished) return;
     if (this.step) throw new Error("RunRecorder: a step is already open");
-    const index = this.steps.length;
+    const index = this.stepBase + this.steps.length;
     this.step = {
       index,
       model,
@@ -179,14 +294,19 @@ export class RunRecorder {
       openReasoning: new Map(),
       text: "",
       reasoningText: "",
+      textOut: new TextBuilder(),
+      reasoningOut: new TextBuilder(),
+      partText: new Map(),
       toolCalls: [],
       running: new Map(),
       results: new Map(),
       early: [],
+      pending: new Map(),
       turnEnded: false,
       end: undefined,
       warnings: [],
       settled: undefined,
+      partial: this.options.outputSchema ? createPartialObjectTracker() : undefined,
     };
     this.emit({ type: "step-start", runId: this.runId, step: index, model });
   }
@@ -200,9 +320,15 @@ export class RunRecorder {
     if (!step) return;
     const part = this.upsert(step, "text", id, providerMetadata);
     if (delta.length === 0) return;
-    part.text += delta;
-    step.text += delta;
+    this.partBuilder(step, part).append(delta);
+    step.textOut.append(delta);
     this.emit({ type: "text-delta", runId: this.runId, step: step.index, delta });
+    if (step.partial) this.emitPartial(step, step.partial.push(delta));
+  }
+
+  private emitPartial(step: OpenStep, partial: unknown): void {
+    if (partial !== undefined)
+      this.emit({ type: "object-delta", runId: this.runId, step: step.index, partial });
   }
 
   /** A piece of reasoning; grouped by `id` like {@link textDelta}. */
@@ -211,9 +337,24 @@ export class RunRecorder {
     if (!step) return;
     const part = this.upsert(step, "reasoning", id, providerMetadata);
     if (delta.length === 0) return;
-    part.text += delta;
-    step.reasoningText += delta;
+    this.partBuilder(step, part).append(delta);
+    step.reasoningOut.append(delta);
     this.emit({ type: "reasoning-delta", runId: this.runId, step: step.index, delta });
+  }
+
+  /** The model began streaming a tool call's arguments (`tool-input-start`). */
+  toolInputStart(toolCallId: string, toolName: string): void {
+    const step = this.open();
+    if (!step) return;
+    this.streamingInputs.add(toolCallId);
+    this.emit({ type: "tool-input-start", runId: this.runId, step: step.index, toolCallId, toolName });
+  }
+
+  /** A piece of a streaming tool call's arguments. */
+  toolInputDelta(toolCallId: string, delta: string): void {
+    const step = this.open();
+    if (!step || delta.length === 0 || !this.streamingInputs.has(toolCallId)) return;
+    this.emit({ type: "tool-input-delta", runId: this.runId, step: step.index, toolCallId, delta });
   }
 
   /** A text or reasoning part begins or ends (stream `*-start`/`*-end`), possibly with metadata. */
@@ -316,30 +457,75 @@ export class RunRecorder {
       toolName,
       input: parsed.input,
     });
-    const running = parsed.ok
-      ? executeToolCall(
-          { toolCallId, toolName, input: parsed.input },
-          {
-            tools: this.options.tools,
-            runId: this.runId,
-            agentId: this.options.agentId,
-            signal: this.options.signal,
-            messages: this.messages,
-            context: this.options.context,
-            provider: this.options.provider(),
-          },
-        )
-      : Promise.resolve<ToolResultRecord>({
-          toolCallId,
-          toolName,
-          input: parsed.input,
-          error: parsed.error,
-          isError: true,
-        });
-    step.running.set(toolCallId, running);
     this.outcomes.set(toolCallId, deferred());
-    running.then((record) => this.settle(step, record));
+    if (!parsed.ok) {
+      const failed = Promise.resolve<ToolResultRecord>(
+        failToolCall({ toolCallId, toolName, input: parsed.input }, parsed.error, this.options),
+      );
+      step.running.set(toolCallId, failed);
+      failed.then((record) => this.settle(step, record));
+      return parsed;
+    }
+    const incoming = { toolCallId, toolName, input: parsed.input };
+    const provider = this.options.provider();
+    const gate = approvalNeeded(incoming, this.options.approval, {
+      tools: this.options.tools,
+      runId: this.runId,
+      agentId: this.options.agentId,
+      context: this.options.context,
+      messages: this.messages,
+      provider,
+    });
+    if (gate === false) {
+      this.startCall(step, incoming, provider);
+    } else if (gate === true) {
+      this.requestApproval(step, incoming);
+    } else {
+      // Counted as running until the requirement answers, so the step waits for it.
+      const deciding = gate.then((needed) => {
+        if (needed) this.requestApproval(step, incoming);
+        else this.startCall(step, incoming, provider);
+      });
+      step.running.set(toolCallId, deciding as unknown as Promise<ToolResultRecord>);
+    }
     return parsed;
+  }
+
+  private startCall(
+    step: OpenStep,
+    call: { toolCallId: string; toolName: string; input: unknown },
+    provider: string,
+  ): void {
+    const running = executeToolCall(call, {
+      tools: this.options.tools,
+      runId: this.runId,
+      agentId: this.options.agentId,
+      signal: this.options.signal,
+      messages: this.messages,
+      context: this.options.context,
+      provider,
+      trace: this.options.trace,
+    });
+    step.running.set(call.toolCallId, running);
+    running.then((record) => this.settle(step, record));
+  }
+
+  private requestApproval(
+    step: OpenStep,
+    call: { toolCallId: string; toolName: string; input: unknown },
+  ): void {
+    if (this.finished || step !== this.step) return;
+    step.running.delete(call.toolCallId);
+    // The approver sees the arguments the tool will get; the call keeps the model's raw ones.
+    const approval: PendingApproval = {
+      approvalId: createApprovalId(),
+      ...call,
+      input: approvalInput(call, { tools: this.options.tools, provider: this.options.provider() }),
+    };
+    step.pending.set(call.toolCallId, approval);
+    if (step.turnEnded) this.emitApproval(step, approval);
+    else step.early.push(approval);
+    this.checkSettled(step);
   }
 
   /**
@@ -362,8 +548,7 @@ export class RunRecorder {
     if (!step || step.turnEnded) return;
     step.turnEnded = true;
     step.end = end;
-    for (const record of step.early) this.emitOutcome(step, record);
-    step.early.length = 0;
+    this.flushEarly(step);
     this.checkSettled(step);
   }
 
@@ -374,7 +559,7 @@ export class RunRecorder {
    */
   async toolsSettled(): Promise<boolean> {
     const step = this.step;
-    if (!step || step.results.size >= step.toolCalls.length) return true;
+    if (!step || step.results.size + step.pending.size >= step.toolCalls.length) return true;
     const settled = new Promise<void>((resolve) => {
       const previous = step.settled;
       step.settled = () => {
@@ -394,6 +579,9 @@ export class RunRecorder {
     if (!step) throw new Error("RunRecorder: no open step (startStep was not called)");
     if (!this.stepComplete)
       throw new Error("RunRecorder: the step is not complete (endModelTurn, toolsSettled)");
+    if (step.pending.size > 0) {
+      throw new Error('RunRecorder: calls wait for approval; finish the run with status "suspended"');
+    }
     const end = step.end as ModelTurnEnd;
     return this.closeStep(step, end.finishReason, end.usage, end.answeredBy, true);
   }
@@ -404,14 +592,31 @@ export class RunRecorder {
    * still running, and kept out of `messages`. Then emits `error` when the run failed, and
    * `run-end`. Idempotent.
    */
-  finish(status: RunStatus, error?: AgentSdkError): RunResult {
+  finish(requested: RunStatus, cause?: AgentSdkError): RunResult {
+    let status = requested;
+    let error = cause;
     if (this.finished) return this.finished;
     const step = this.step;
-    if (step) {
-      if (this.stepComplete) this.endStep();
+    let pendingApprovals: readonly PendingApproval[] = [];
+    if (status === "suspended") {
+      if (!step || !this.stepComplete || step.pending.size === 0) {
+        throw new Error("RunRecorder: no complete step with calls waiting for approval to suspend in");
+      }
+      pendingApprovals = this.suspendIn(step);
+    } else if (step) {
+      if (this.stepComplete && step.pending.size === 0) this.endStep();
       else this.interrupt(step, status);
     }
     const last = this.steps[this.steps.length - 1];
+    let output: { output: unknown } | undefined;
+    if (status === "completed" && this.options.outputSchema) {
+      const parsed = parseFinalOutput(last?.text ?? "", this.options.outputSchema);
+      if (parsed.ok) output = { output: parsed.value };
+      else {
+        status = "failed";
+        error = parsed.error;
+      }
+    }
     const result: RunResult = {
       runId: this.runId,
       status,
@@ -420,8 +625,11 @@ export class RunRecorder {
       usage: this.usage,
       finishReason:
         status === "aborted" ? "interrupted" : (last?.finishReason ?? (error ? "error" : "other")),
+      costUsd: this.costUsd,
       messages: this.newMessages,
       warnings: this.warnings,
+      pendingApprovals,
+      ...output,
       ...(error === undefined ? {} : { error }),
     };
     this.finished = result;
@@ -442,10 +650,158 @@ export class RunRecorder {
     return result;
   }
 
-  private interrupt(step: OpenStep, status: RunStatus): void {
-    for (const record of step.early) this.emitOutcome(step, record);
+  /**
+   * Continues the step a run suspended in (a resumed run): restores it, runs the approved calls,
+   * records the declined ones as `TOOL_DECLINED` errors, waits for every outcome and ends the step
+   * (its messages join the conversation; `step-end` reports no usage: no model call happened in
+   * this run). Resolves `false` when the run is aborted first.
+   */
+  async resumeStep(saved: SuspendedStep, decisions: ReadonlyMap<string, ApprovalDecision>): Promise<boolean> {
+    if (this.step || this.steps.length > 0) throw new Error("RunRecorder: resumeStep must come first");
+    this.stepBase = saved.index;
+    this.resumedSteps = 1;
+    const step: OpenStep = {
+      index: saved.index,
+      model: saved.model,
+      content: saved.content.map((part) => ({ ...(part as object) })) as AssistantPart[],
+      openText: new Map(),
+      openReasoning: new Map(),
+      text: saved.text,
+      reasoningText: saved.reasoningText,
+      textOut: builderOf(saved.text),
+      reasoningOut: builderOf(saved.reasoningText),
+      partText: new Map(),
+      toolCalls: [...saved.toolCalls],
+      running: new Map(),
+      results: new Map(saved.results.map((stored) => [stored.toolCallId, fromStoredResult(stored)])),
+      early: [],
+      pending: new Map(),
+      turnEnded: true,
+      end: { finishReason: saved.finishReason, usage: EMPTY_USAGE, answeredBy: saved.model },
+      warnings: [],
+      settled: undefined,
+      partial: undefined,
+    };
+    this.step = step;
+    for (const approval of saved.pending) {
+      this.outcomes.set(approval.toolCallId, deferred());
+      const decision = decisions.get(approval.approvalId) as ApprovalDecision;
+      // The model's raw arguments, validated again as for any call (approval showed the validated ones).
+      const sent = saved.toolCalls.find((candidate) => candidate.toolCallId === approval.toolCallId);
+      const call = {
+        toolCallId: approval.toolCallId,
+        toolName: approval.toolName,
+        input: sent ? sent.input : approval.input,
+      };
+      if (decision.approved) {
+        this.startCall(step, call, saved.model.provider);
+      } else {
+        this.settle(
+          step,
+          failToolCall(
+            call,
+            new ToolDeclinedError({ toolName: approval.toolName, reason: decision.reason }),
+            this.options,
+          ),
+        );
+      }
+    }
+    if (!(await this.toolsSettled())) return false;
+    this.endStep();
+    return true;
+  }
+
+  private suspendIn(step: OpenStep): readonly PendingApproval[] {
+    this.flushEarly(step);
+    this.seal(step);
+    const pending = step.toolCalls.flatMap((call) => {
+      const approval = step.pending.get(call.toolCallId);
+      return approval ? [approval] : [];
+    });
+    const results = step.toolCalls.flatMap((call) => {
+      const record = step.results.get(call.toolCallId);
+      return record ? [toStoredResult(record)] : [];
+    });
+    const end = step.end as ModelTurnEnd;
+    const model = end.answeredBy ?? step.model;
+    this.suspendedStep = {
+      index: step.index,
+      model,
+      content: step.content,
+      text: step.text,
+      reasoningText: step.reasoningText,
+      finishReason: end.finishReason,
+      toolCalls: step.toolCalls,
+      results,
+      pending,
+    };
+    // A framework waiting on a pending call's outcome is released once the run's signal fires (the
+    // run is over then, and nothing it does is stored any more).
+    const release = () => {
+      for (const approval of pending) {
+        this.outcomes.get(approval.toolCallId)?.resolve({
+          toolCallId: approval.toolCallId,
+          toolName: approval.toolName,
+          input: approval.input,
+          isError: true,
+          error: new AbortedError({ message: `Tool call ${approval.toolCallId} waits for approval.` }),
+        });
+      }
+    };
+    if (this.options.signal.aborted) release();
+    else this.options.signal.addEventListener("abort", release, { once: true });
+    // The step counts (its model call happened) but joins the conversation only when resumed.
+    this.step = undefined;
+    const costUsd = this.options.costOf?.(end.usage, model) ?? undefined;
+    this.steps.push({
+      index: step.index,
+      model,
+      text: step.text,
+      reasoningText: step.reasoningText,
+      toolCalls: step.toolCalls,
+      toolResults: step.toolCalls.flatMap((call) => {
+        const record = step.results.get(call.toolCallId);
+        return record ? [record] : [];
+      }),
+      finishReason: end.finishReason,
+      usage: end.usage,
+      warnings: step.warnings,
+      costUsd,
+    });
+    this.addCost(end.usage, costUsd);
+    this.warnings.push(...step.warnings);
+    return pending;
+  }
+
+  private addCost(usage: TokenUsage, costUsd: number | undefined): void {
+    this.usage = addUsage(this.usage, usage);
+    if (!this.options.costOf) {
+      this.costUsd = undefined;
+      return;
+    }
+    this.costUsd = this.costUsd === undefined || costUsd === undefined ? undefined : this.costUsd + costUsd;
+  }
+
+  private setHalt(reason: HaltReason, error?: AgentSdkError): void {
+    if (this.halt) return;
+    this.halt = error === undefined ? { reason } : { reason, error };
+    const waiters = this.haltWaiters;
+    this.haltWaiters = [];
+    for (const waiter of waiters) waiter(reason);
+  }
+
+  private flushEarly(step: OpenStep): void {
+    for (const item of step.early) {
+      if ("approvalId" in item) this.emitApproval(step, item);
+      else this.emitOutcome(step, item);
+    }
     step.early.length = 0;
+  }
+
+  private interrupt(step: OpenStep, status: RunStatus): void {
+    this.flushEarly(step);
     step.turnEnded = true;
+    step.pending.clear();
     for (const call of step.toolCalls) {
       if (step.results.has(call.toolCallId)) continue;
       const abandoned: ToolResultRecord = {
@@ -473,11 +829,14 @@ export class RunRecorder {
     complete: boolean,
   ): StepResult {
     this.step = undefined;
+    this.seal(step);
+    if (step.partial) this.emitPartial(step, step.partial.flush());
     const model = answeredBy ?? step.model;
     const toolResults = step.toolCalls.flatMap((call) => {
       const record = step.results.get(call.toolCallId);
       return record ? [record] : [];
     });
+    const costUsd = this.options.costOf?.(usage, model) ?? undefined;
     const result: StepResult = {
       index: step.index,
       model,
@@ -488,9 +847,10 @@ export class RunRecorder {
       finishReason,
       usage,
       warnings: step.warnings,
+      costUsd,
     };
     this.steps.push(result);
-    this.usage = addUsage(this.usage, usage);
+    this.addCost(usage, costUsd);
     this.warnings.push(...step.warnings);
     if (complete) this.appendMessages(step, toolResults);
     this.emit({
@@ -503,6 +863,10 @@ export class RunRecorder {
       text: step.text,
       warnings: step.warnings,
     });
+    if (complete && this.options.checkBudget) {
+      const over = this.options.checkBudget(result, { usage: this.usage, costUsd: this.costUsd });
+      if (over) this.setHalt("budget_exceeded", over);
+    }
     return result;
   }
 
@@ -548,10 +912,15 @@ export class RunRecorder {
   }
 
   private checkSettled(step: OpenStep): void {
-    if (step.results.size < step.toolCalls.length) return;
+    if (step.results.size + step.pending.size < step.toolCalls.length) return;
+    if (step.pending.size > 0 && step.turnEnded) this.setHalt("suspended");
     const settled = step.settled;
     step.settled = undefined;
     settled?.();
+  }
+
+  private emitApproval(step: OpenStep, approval: PendingApproval): void {
+    this.emit({ type: "tool-approval-request", runId: this.runId, step: step.index, ...approval });
   }
 
   private emitOutcome(step: OpenStep, record: ToolResultRecord): void {
@@ -584,6 +953,24 @@ export class RunRecorder {
     return part;
   }
 
+  /** The builder of a text or reasoning part's text. */
+  private partBuilder(step: OpenStep, part: TextualPart): TextBuilder {
+    let builder = step.partText.get(part);
+    if (!builder) {
+      builder = builderOf(part.text);
+      step.partText.set(part, builder);
+    }
+    return builder;
+  }
+
+  /** Writes the built texts into the step and its parts (the step is closing). */
+  private seal(step: OpenStep): void {
+    step.text = step.textOut.toString();
+    step.reasoningText = step.reasoningOut.toString();
+    for (const [part, builder] of step.partText) part.text = builder.toString();
+    step.partText.clear();
+  }
+
   private open(): OpenStep | undefined {
     return this.finished ? undefined : this.step;
   }
@@ -596,6 +983,48 @@ export class RunRecorder {
   private emit(event: Parameters<EventSink>[0]): void {
     this.options.emit?.(event);
   }
+}
+
+function toStoredResult(record: ToolResultRecord): StoredToolResult {
+  const base = {
+    toolCallId: record.toolCallId,
+    toolName: record.toolName,
+    input: record.input,
+    isError: record.isError,
+  };
+  if (!record.isError) return { ...base, output: toToolResultOutput(record) };
+  const error = record.error;
+  return {
+    ...base,
+    error: {
+      code: error?.code ?? "INTERNAL",
+      category: error?.category ?? "runtime",
+      message: error?.message ?? "Tool failed.",
+    },
+  };
+}
+
+/** A stored outcome back as a record; a successful one keeps its model-facing output as `output`. */
+function fromStoredResult(stored: StoredToolResult): ToolResultRecord {
+  const base = {
+    toolCallId: stored.toolCallId,
+    toolName: stored.toolName,
+    input: stored.input,
+    isError: stored.isError,
+  };
+  if (!stored.isError) {
+    const output = stored.output as { type: string; value?: unknown } | undefined;
+    return { ...base, output: output?.type === "text" ? output.value : (output?.value ?? null) };
+  }
+  const error = stored.error ?? { code: "INTERNAL", category: "runtime", message: "Tool failed." };
+  return {
+    ...base,
+    error: new SdkError({
+      code: error.code as AgentSdkError["code"],
+      category: error.category as AgentSdkError["category"],
+      message: error.message,
+    }),
+  };
 }
 
 function withOptions(providerMetadata: SharedV4ProviderMetadata | undefined) {
@@ -618,4 +1047,10 @@ function deferred<T>(): Deferred<T> {
 /** A new random run id. */
 export function createRunId(): string {
   return `run_${crypto.randomUUID()}`;
+}
+
+function builderOf(text: string): TextBuilder {
+  const builder = new TextBuilder();
+  builder.append(text);
+  return builder;
 }

@@ -1,5 +1,6 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { ModelMessage } from "ai";
+import type { RunStore } from "../run-store/run-store.js";
 import type { AgentTool } from "../tools/agent-tool.js";
 
 /**
@@ -92,6 +93,8 @@ export interface AgentMemory {
    * before the first model call. Rejects with a typed error (`STORAGE_ERROR`, `INVALID_DEFINITION`).
    */
   open(request: MemoryOpenRequest): Promise<MemorySession>;
+  /** Where the agent keeps suspended runs, on the memory's storage (used when the agent sets no `runStore`). */
+  readonly runStore?: RunStore | undefined;
 }
 
 /** What {@link AgentMemory.open} is told about the run. */

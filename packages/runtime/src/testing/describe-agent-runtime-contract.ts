@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createAgent } from "../create-agent.js";
 import { defineTool } from "../tools/define-tool.js";
+import { describeApprovalCases } from "./contract/approval-cases.js";
 import type {
   AgentRuntimeContractCase,
   AgentRuntimeContractOptions,
@@ -9,6 +10,7 @@ import type {
 } from "./contract/contract-context.js";
 import { describeCoreCases } from "./contract/core-cases.js";
 import { describeReliabilityCases } from "./contract/reliability-cases.js";
+import { describeTracingCases } from "./contract/tracing-cases.js";
 import { createScriptedModel } from "./scripted-model.js";
 
 export type {
@@ -77,5 +79,7 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
     });
     describeCoreCases(context);
     describeReliabilityCases(context);
+    describeApprovalCases(context);
+    describeTracingCases(context);
   });
 }

@@ -50,8 +50,8 @@ export function hostileToolArguments(seed: number, count: number): string[] {
   return cases;
 }
 
-/** A small, fast, seedable PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
+/** A small, fast, seedable PRNG (mulberry32). @internal */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,6 @@
 /**
  * Test doubles that need no test runner: a scripted model (AI SDK language-model spec), record /
- * replay cassettes and request hashing. Works under vitest, jest, `node:test` or no runner. The
+ * replay cassettes, request hashing and an in-memory run store (suspended runs, one process). Works under vitest, jest, `node:test` or no runner. The
  * conformance suite, which needs vitest, is `@flowmaestro/runtime/testing/contract`.
  * @packageDocumentation
  */
@@ -15,6 +15,7 @@ export {
   type CassetteModelOptions,
   createCassetteModel,
 } from "./cassette-model.js";
+export { createInMemoryRunStore, type InMemoryRunStore } from "./in-memory-run-store.js";
 export {
   type CanonicalJsonValue,
   type CanonicalRequest,

@@ -24,6 +24,26 @@ export interface ToolExecutionContext {
   readonly context: RunContext;
 }
 
+/** What a tool's `needsApproval` function receives besides the validated input. */
+export interface ToolApprovalContext {
+  readonly toolCallId: string;
+  readonly runId: string;
+  readonly agentId: string;
+  /** The run's `context` from its run options (`{}` when unset). */
+  readonly context: RunContext;
+  /** The conversation so far. Read-only. */
+  readonly messages: readonly ModelMessage[];
+}
+
+/**
+ * Whether a call needs a person's approval before it runs: `true`, or a function of the validated
+ * arguments and the run (e.g. refunds above 100). A function that throws or rejects counts as
+ * `true`: approval fails closed.
+ */
+export type ToolApprovalRequirement<INPUT = any> =
+  | boolean
+  | ((input: INPUT, context: ToolApprovalContext) => boolean | PromiseLike<boolean>);
+
 /** A provider-specific view of a tool's input schema; see {@link AgentTool.forProvider}. */
 export interface ProviderToolVariant {
   /** The schema to send to this provider instead of {@link AgentTool.jsonSchema}. */
@@ -62,6 +82,11 @@ export interface AgentTool<INPUT = any, OUTPUT = unknown> {
    * is reported to the model as an `INVALID_TOOL_OUTPUT` tool error.
    */
   execute(input: INPUT, context: ToolExecutionContext): OUTPUT | PromiseLike<OUTPUT>;
+  /**
+   * The call waits for approval before it runs (see {@link ToolApprovalRequirement}); the run then
+   * suspends. No per-run option can turn this off. @default false
+   */
+  readonly needsApproval?: ToolApprovalRequirement<INPUT>;
   /** Milliseconds before the call is abandoned with a `TOOL_TIMEOUT` tool error. No timeout when unset. */
   readonly timeoutMs?: number;
   /**

@@ -1,7 +1,12 @@
 import type { JSONSchema7 } from "ai";
 import { z } from "zod";
 import { InvalidDefinitionError } from "../errors/invalid-definition-error.js";
-import type { AgentTool, ToolExecutionContext, ToolParseResult } from "./agent-tool.js";
+import type {
+  AgentTool,
+  ToolApprovalRequirement,
+  ToolExecutionContext,
+  ToolParseResult,
+} from "./agent-tool.js";
 import { zodIssuesToValidationIssues } from "./zod-issues.js";
 
 /** Options of {@link defineTool}. */
@@ -23,6 +28,8 @@ export interface DefineToolOptions<INPUT extends z.ZodType, OUTPUT extends z.Zod
     | PromiseLike<OUTPUT extends z.ZodType ? z.input<OUTPUT> : unknown>;
   /** Milliseconds before the call is abandoned with a `TOOL_TIMEOUT` error. */
   timeoutMs?: number;
+  /** The call waits for a person's approval before it runs (`true`, or a function of the input). */
+  needsApproval?: ToolApprovalRequirement<z.output<INPUT>>;
 }
 
 /**
@@ -78,5 +85,6 @@ export function defineTool<INPUT extends z.ZodType, OUTPUT extends z.ZodType | u
     ...(outputSchema === undefined ? {} : { parseOutput: (output: unknown) => parse(outputSchema, output) }),
     execute: options.execute as never,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.needsApproval === undefined ? {} : { needsApproval: options.needsApproval }),
   };
 }

@@ -2,10 +2,8 @@ import {
   type AgentTool,
   InvalidDefinitionError,
   type ToolExecutionContext,
-  type ToolParseResult,
   type ValidationIssue,
 } from "@flowmaestro/runtime";
-import type { z } from "zod";
 import {
   type ConversionResult,
   type JsonSchemaToZodOptions,
@@ -15,7 +13,7 @@ import type { AdaptSchemaOptions } from "../provider-compat/adapt-schema-for-pro
 import { withProviderCompatibility } from "../provider-compat/with-provider-compatibility.js";
 import type { FlowMaestroTool, ToolKind, ToolSchemaWarning } from "./flow-maestro-tool.js";
 import type { JSONSchema } from "./json-schema.js";
-import { toValidationIssues } from "./to-validation-issues.js";
+import { isConversionError, parseWith } from "./parse-with.js";
 import { type ToolFieldNames, toolFieldNames } from "./tool-field-names.js";
 
 /** Options of {@link jsonSchemaTool}. */
@@ -44,8 +42,8 @@ export interface JsonSchemaToolOptions<INPUT = Record<string, unknown>, OUTPUT =
   /** Milliseconds before the call is abandoned with a `TOOL_TIMEOUT` tool error. No timeout when unset. */
   timeoutMs?: number;
   /**
-   * Whether a person should approve each call. Recorded on the tool as `needsApproval` but **not
-   * honoured yet**: no runtime asks for approval, so the tool runs without it.
+   * Whether a person must approve each call: the run suspends before the call runs (see
+   * `needsApproval` of `AgentTool`); the agent then needs a run store.
    * @default false
    */
   needsApproval?: boolean;
@@ -181,10 +179,10 @@ export function createJsonSchemaTool<INPUT, OUTPUT>(
     name: options.name,
     ...(options.description === undefined ? {} : { description: options.description }),
     jsonSchema,
-    parseInput: (value: unknown) => parse<INPUT>(inputValidator, value),
+    parseInput: (value: unknown) => parseWith<INPUT>(inputValidator, value),
     ...(outputValidator === undefined
       ? {}
-      : { parseOutput: (value: unknown) => parse<OUTPUT>(outputValidator, value) }),
+      : { parseOutput: (value: unknown) => parseWith<OUTPUT>(outputValidator, value) }),
     execute: (value: INPUT, context: ToolExecutionContext) => execute(value, context),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     kind,
@@ -222,37 +220,6 @@ function convert(
       });
     }
     return undefined;
-  }
-}
-
-/** Matches `JsonSchemaConversionError` by its code, from any copy of the converter. */
-function isConversionError(error: unknown): error is Error & { path: string } {
-  return (
-    error instanceof Error &&
-    (error as { code?: unknown }).code === "INVALID_JSON_SCHEMA" &&
-    typeof (error as { path?: unknown }).path === "string"
-  );
-}
-
-function parse<T>(schema: z.ZodType, value: unknown): ToolParseResult<T> {
-  try {
-    // jitless: Zod would otherwise compile a fast path with the Function constructor from the schema's keys,
-    // which here come from stored, possibly untrusted, JSON Schemas.
-    const result = schema.safeParse(value, { reportInput: true, jitless: true });
-    return result.success
-      ? { success: true, value: result.data as T }
-      : { success: false, issues: toValidationIssues(result.error.issues) };
-  } catch (error) {
-    // parseInput must not throw; a validator that does is reported like any other mismatch.
-    return {
-      success: false,
-      issues: [
-        {
-          field: "(root)",
-          expected: `a value the validator accepts (${error instanceof Error ? error.message : String(error)})`,
-        },
-      ],
-    };
   }
 }
 

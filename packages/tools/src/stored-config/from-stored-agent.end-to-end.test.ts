@@ -1,5 +1,5 @@
 import { createAgent, createProviderRegistry } from "@flowmaestro/runtime";
-import { createScriptedModel } from "@flowmaestro/runtime/testing";
+import { createInMemoryRunStore, createScriptedModel } from "@flowmaestro/runtime/testing";
 import { createLegacyRuntime } from "@flowmaestro/runtime-legacy";
 import { describe, expect, it } from "vitest";
 import { supportAgentContext, supportAgentRow } from "./__fixtures__/support-agent-row.js";
@@ -22,7 +22,7 @@ function toolResultsIn(prompt: readonly unknown[]): Record<string, { type: strin
 }
 
 describe("a stored agent on the legacy runtime", () => {
-  it("runs each tool kind once and sends invalid arguments back to the model as a tool error", async () => {
+  it("runs each tool kind once, asks approval where the row says so, and sends invalid arguments back to the model as a tool error", async () => {
     const model = createScriptedModel({
       provider: "openai",
       modelId: "gpt-4o",
@@ -48,8 +48,22 @@ describe("a stored agent on the legacy runtime", () => {
 
     const { context, spies } = supportAgentContext();
     const { definition, memory } = fromStoredAgent(supportAgentRow(), context);
-    const agent = createAgent({ ...definition, providers, runtime: createLegacyRuntime() });
-    const result = await agent.execute("Where is my order ord_1? Also my login is broken.");
+    const agent = createAgent({
+      ...definition,
+      providers,
+      runtime: createLegacyRuntime(),
+      runStore: createInMemoryRunStore(),
+    });
+    const suspended = await agent.execute("Where is my order ord_1? Also my login is broken.");
+
+    // The row marks create_issue as needing approval: the other calls ran, it waits.
+    expect(suspended.status).toBe("suspended");
+    expect(suspended.pendingApprovals).toEqual([
+      expect.objectContaining({ toolName: "create_issue", input: { title: "Login bug" } }),
+    ]);
+    expect(spies.callTool).not.toHaveBeenCalled();
+    const approvalId = suspended.pendingApprovals[0]?.approvalId ?? "";
+    const result = await agent.resume(suspended.runId, [{ approvalId, approved: true }]);
 
     expect(result.status).toBe("completed");
     expect(result.text).toBe("Your order shipped; ticket T-100 and issue #7 are open.");

@@ -1,4 +1,5 @@
 import { InvalidDefinitionError, resolveAgentDefinition, type ValidationIssue } from "@flowmaestro/runtime";
+import { createInMemoryRunStore } from "@flowmaestro/runtime/testing";
 import { describe, expect, it } from "vitest";
 import { MissingToolResolverError } from "../errors/missing-tool-resolver-error.js";
 import { UnknownFunctionError } from "../errors/unknown-function-error.js";
@@ -75,7 +76,9 @@ describe("fromStoredAgent", () => {
     expect(definition.tools[0]?.description).toBe("Finds an order by id");
     expect(definition.tools[2]?.jsonSchema).toEqual(DEFAULT_KNOWLEDGE_BASE_INPUT_SCHEMA);
     // The runtime accepts the definition as it is.
-    expect(() => resolveAgentDefinition(definition)).not.toThrow();
+    // (With a run store: the row's create_issue needs approval.)
+    expect(() => resolveAgentDefinition({ ...definition, runStore: createInMemoryRunStore() })).not.toThrow();
+    expect(() => resolveAgentDefinition(definition)).toThrow(/create_issue/);
 
     const [lookup, ticket, search, issue] = definition.tools;
     expect(await callTool(lookup!, { orderId: "ord_1" })).toMatchObject({ output: { status: "shipped" } });

@@ -10,7 +10,7 @@ export interface StoredToolConfigBase {
   timeoutMs?: number | string | null;
   /** JSON Schema the tool's result must satisfy. */
   outputSchema?: JSONSchema | boolean | string | null;
-  /** Recorded on the tool; not honoured by any runtime yet. */
+  /** The tool's `needsApproval`: each call waits for a person's approval (the run suspends). */
   needsApproval?: boolean | null;
   /** Other keys are ignored. */
   readonly [key: string]: unknown;

@@ -13,8 +13,8 @@ export interface ToolKindOptions {
   /** Milliseconds before the call is abandoned with a `TOOL_TIMEOUT` tool error. No timeout when unset. */
   timeoutMs?: number;
   /**
-   * Whether a person should approve each call. Recorded on the tool but **not honoured yet**: no
-   * runtime asks for approval, so the tool runs without it.
+   * Whether a person must approve each call: the run suspends before the call runs, until
+   * `agent.resume` (the agent needs a run store).
    * @default false
    */
   needsApproval?: boolean;

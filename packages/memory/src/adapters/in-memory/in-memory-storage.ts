@@ -78,6 +78,7 @@ interface ThreadState {
 interface SnapshotState {
   readonly threadId: string | undefined;
   readonly state: string;
+  readonly version: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -91,6 +92,10 @@ interface SnapshotState {
  * Every value is copied in and out (messages through the lossless message codec, JSON through
  * `JSON.stringify`), so mutating an argument after a call, or a returned object, never changes
  * what is stored. Inputs are validated exactly as the other adapters validate them.
+ *
+ * A run snapshot's compare-and-set (`saveSnapshot` with `expectedVersion`) is atomic within this
+ * process (no call can interleave with another), which is as far as its data reaches: two
+ * processes each have their own. Use libSQL or Postgres for runs resumed by another process.
  *
  * @example
  * ```ts
@@ -323,35 +328,33 @@ export function createInMemoryStorage(): InMemoryStorage {
       guard("saveSnapshot", () => {
         checkSaveSnapshot(input);
         const state = jsonText(input.state, "state", "saveSnapshot");
+        const previous = snapshots.get(input.resourceId)?.get(input.runId);
+        // Compare and write in one synchronous body: nothing can interleave (see `guard`).
+        if (input.expectedVersion !== undefined && previous?.version !== input.expectedVersion) {
+          return undefined;
+        }
         let runs = snapshots.get(input.resourceId);
         if (!runs) {
           runs = new Map();
           snapshots.set(input.resourceId, runs);
         }
         const now = Date.now();
-        const previous = runs.get(input.runId);
-        runs.set(input.runId, {
+        const saved: SnapshotState = {
           threadId: input.threadId,
           state,
+          version: (previous?.version ?? 0) + 1,
           createdAt: previous?.createdAt ?? now,
           updatedAt: Math.max(now, previous?.updatedAt ?? now),
-        });
+        };
+        runs.set(input.runId, saved);
+        return toSnapshot(input, saved);
       }),
 
     loadSnapshot: (input: SnapshotKey) =>
       guard("loadSnapshot", () => {
         checkSnapshotKey("loadSnapshot", input);
         const snapshot = snapshots.get(input.resourceId)?.get(input.runId);
-        if (!snapshot) return undefined;
-        const loaded: RunSnapshot = {
-          runId: input.runId,
-          resourceId: input.resourceId,
-          threadId: snapshot.threadId,
-          state: JSON.parse(snapshot.state) as JsonValue,
-          createdAt: new Date(snapshot.createdAt),
-          updatedAt: new Date(snapshot.updatedAt),
-        };
-        return loaded;
+        return snapshot ? toSnapshot(input, snapshot) : undefined;
       }),
 
     deleteSnapshot: (input: SnapshotKey) =>
@@ -365,6 +368,18 @@ export function createInMemoryStorage(): InMemoryStorage {
     vectors: createInMemoryVectorStore(),
   };
   return adapter;
+}
+
+function toSnapshot(key: SnapshotKey, snapshot: SnapshotState): RunSnapshot {
+  return {
+    runId: key.runId,
+    resourceId: key.resourceId,
+    threadId: snapshot.threadId,
+    state: JSON.parse(snapshot.state) as JsonValue,
+    version: snapshot.version,
+    createdAt: new Date(snapshot.createdAt),
+    updatedAt: new Date(snapshot.updatedAt),
+  };
 }
 
 function toStoredThread(thread: ThreadState): StoredThread {

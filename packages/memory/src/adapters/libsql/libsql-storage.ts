@@ -123,7 +123,10 @@ export interface LibsqlStorage extends StorageAdapter {
  *
  * The schema is versioned and created or upgraded by `init()` (called by every method on first
  * use). Messages are appended in one write transaction each, with positions taken from a
- * per-thread counter, so concurrent writers never lose, duplicate or reorder a message.
+ * per-thread counter, so concurrent writers never lose, duplicate or reorder a message. A run
+ * snapshot's compare-and-set (`saveSnapshot` with `expectedVersion`) is one statement, atomic
+ * for every process sharing a local file: of several saves with the same expected version,
+ * exactly one succeeds.
  *
  * @example
  * ```ts
@@ -194,6 +197,8 @@ function checkOptions(options: LibsqlStorageOptions): void {
 }
 
 const THREAD_COLUMNS = "resource_id, id, title, metadata, created_at, updated_at";
+/** What a snapshot write returns (the state is the writer's own text) and a read adds `state` to. */
+const SNAPSHOT_RESULT_COLUMNS = "thread_id, version, created_at, updated_at";
 const MESSAGE_COLUMNS = "id, position, content, run_id, step, created_at";
 /** Attempts of `updateThread`'s compare-and-swap before it gives up on a hot thread. */
 const MAX_UPDATE_ATTEMPTS = 50;
@@ -679,7 +684,7 @@ class LibsqlStorageAdapter implements LibsqlStorage {
 
   // ---- snapshots ----------------------------------------------------------------------------
 
-  saveSnapshot(input: SaveSnapshotInput): Promise<void> {
+  saveSnapshot(input: SaveSnapshotInput): Promise<RunSnapshot | undefined> {
     let state = "null";
     return this.#run(
       "saveSnapshot",
@@ -689,14 +694,39 @@ class LibsqlStorageAdapter implements LibsqlStorage {
       },
       async (client) => {
         const now = Date.now();
-        await client.execute({
-          sql: `INSERT INTO ${this.#tables.snapshots} (resource_id, run_id, thread_id, state, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (resource_id, run_id) DO UPDATE SET
-                  thread_id = excluded.thread_id, state = excluded.state,
-                  updated_at = MAX(updated_at, excluded.updated_at)`,
-          args: [input.resourceId, input.runId, input.threadId ?? null, state, now, now],
-        });
+        const table = this.#tables.snapshots;
+        // One statement either way, so the compare and the write are one atomic step: SQLite
+        // takes the file's write lock for the statement, so a writer in another process that
+        // changed the version first makes this one match no row.
+        const result = await client.execute(
+          input.expectedVersion === undefined
+            ? {
+                sql: `INSERT INTO ${table} (resource_id, run_id, thread_id, state, version, created_at, updated_at)
+                      VALUES (?, ?, ?, ?, 1, ?, ?)
+                      ON CONFLICT (resource_id, run_id) DO UPDATE SET
+                        thread_id = excluded.thread_id, state = excluded.state, version = version + 1,
+                        updated_at = MAX(updated_at, excluded.updated_at)
+                      RETURNING ${SNAPSHOT_RESULT_COLUMNS}`,
+                args: [input.resourceId, input.runId, input.threadId ?? null, state, now, now],
+              }
+            : {
+                sql: `UPDATE ${table} SET
+                        thread_id = ?, state = ?, version = version + 1, updated_at = MAX(updated_at, ?)
+                      WHERE resource_id = ? AND run_id = ? AND version = ?
+                      RETURNING ${SNAPSHOT_RESULT_COLUMNS}`,
+                args: [
+                  input.threadId ?? null,
+                  state,
+                  now,
+                  input.resourceId,
+                  input.runId,
+                  input.expectedVersion,
+                ],
+              },
+        );
+        const row = result.rows[0];
+        // The state as `loadSnapshot` decodes it, from our own text (no need to read it back).
+        return row ? toSnapshot(input, row, state) : undefined;
       },
     );
   }
@@ -707,20 +737,12 @@ class LibsqlStorageAdapter implements LibsqlStorage {
       () => checkSnapshotKey("loadSnapshot", input),
       async (client) => {
         const result = await client.execute({
-          sql: `SELECT thread_id, state, created_at, updated_at FROM ${this.#tables.snapshots}
+          sql: `SELECT ${SNAPSHOT_RESULT_COLUMNS}, state FROM ${this.#tables.snapshots}
                 WHERE resource_id = ? AND run_id = ?`,
           args: [input.resourceId, input.runId],
         });
         const row = result.rows[0];
-        if (!row) return undefined;
-        return {
-          runId: input.runId,
-          resourceId: input.resourceId,
-          threadId: row.thread_id === null ? undefined : String(row.thread_id),
-          state: decodeValue(JSON.parse(String(row.state))) as JsonValue,
-          createdAt: new Date(Number(row.created_at)),
-          updatedAt: new Date(Number(row.updated_at)),
-        };
+        return row ? toSnapshot(input, row, String(row.state)) : undefined;
       },
     );
   }
@@ -927,5 +949,17 @@ function toMessage(row: Row, key: ThreadKey): StoredMessage {
     runId: row.run_id === null || row.run_id === undefined ? undefined : String(row.run_id),
     step: row.step === null || row.step === undefined ? undefined : Number(row.step),
     createdAt: new Date(Number(row.created_at)),
+  };
+}
+
+function toSnapshot(key: SnapshotKey, row: Row, state: string): RunSnapshot {
+  return {
+    runId: key.runId,
+    resourceId: key.resourceId,
+    threadId: row.thread_id === null ? undefined : String(row.thread_id),
+    state: decodeValue(JSON.parse(state)) as JsonValue,
+    version: Number(row.version),
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
   };
 }

@@ -117,7 +117,10 @@ describe("libSQL schema migrations", { timeout: 60_000 }, () => {
     ]);
     expect(messages[0]?.message).toEqual({ role: "user", content: "old a" });
     expect((await storage.getWorkingMemory({ resourceId: "r1" }))?.content).toBe("# User\nlikes tea");
-    expect((await storage.loadSnapshot({ resourceId: "r1", runId: "run1" }))?.state).toEqual({ step: 3 });
+    expect(await storage.loadSnapshot({ resourceId: "r1", runId: "run1" })).toMatchObject({
+      state: { step: 3 },
+      version: 1,
+    });
 
     // v2's counter was backfilled: new messages go after the old ones, and a deleted last
     // position is not handed out again.
@@ -136,6 +139,30 @@ describe("libSQL schema migrations", { timeout: 60_000 }, () => {
     // And init() again is a no-op.
     await createLibsqlStorage({ client }).init();
     expect(await storage.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+  });
+
+  it("upgrades a v2 store (the previous release): its snapshots start at version 1", async () => {
+    const client = open();
+    expect(await migrateLibsql(client, { toVersion: 2 })).toBe(2);
+    // A snapshot as the v2 release wrote it: no version column.
+    await client.execute({
+      sql: `INSERT INTO ${t.snapshots} (resource_id, run_id, thread_id, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      args: ["r1", "run1", null, '{"step":3}', 1700, 1800],
+    });
+    const storage = createLibsqlStorage({ client });
+    expect(await storage.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    const key = { resourceId: "r1", runId: "run1" };
+    expect(await storage.loadSnapshot(key)).toMatchObject({ version: 1, state: { step: 3 } });
+    expect(await storage.saveSnapshot({ ...key, state: { step: 4 }, expectedVersion: 2 })).toBeUndefined();
+    expect(await storage.saveSnapshot({ ...key, state: { step: 4 }, expectedVersion: 1 })).toMatchObject({
+      version: 2,
+      state: { step: 4 },
+    });
+    // init() again applies nothing.
+    await createLibsqlStorage({ client }).init();
+    const rows = await client.execute(`SELECT COUNT(*) AS n FROM ${t.migrations}`);
+    expect(Number(rows.rows[0]?.n)).toBe(LATEST_SCHEMA_VERSION);
+    expect(await storage.loadSnapshot(key)).toMatchObject({ version: 2, state: { step: 4 } });
   });
 
   it("rolls a failed migration back whole and reports it", async () => {

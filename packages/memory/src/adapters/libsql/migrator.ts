@@ -96,6 +96,12 @@ export const MIGRATIONS: readonly Migration[] = [
         -1)`,
     ],
   },
+  {
+    version: 3,
+    description: "run snapshot versions (compare-and-set)",
+    // Existing snapshots start at version 1, as if just created.
+    statements: (t) => [`ALTER TABLE ${t.snapshots} ADD COLUMN version INTEGER NOT NULL DEFAULT 1`],
+  },
 ];
 
 /** The schema version this code writes. @internal */

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runProcessesTogether } from "../../internal/test-processes.js";
 import { createLibsqlStorage } from "./index.js";
 import { LATEST_SCHEMA_VERSION } from "./migrator.js";
 import { fileUrl, tempDir } from "./test-utils.js";
@@ -11,6 +12,8 @@ interface WorkerResult {
   readonly ok: boolean;
   readonly version?: number;
   readonly positions?: number[][];
+  /** `race`: the rounds (expected versions) this process's save won. */
+  readonly won?: number[];
   readonly error?: string;
 }
 
@@ -90,6 +93,35 @@ describe("libSQL with several processes on one file", () => {
           expect(contentAt.get(position)).toBe(`p${writer} b${batch} m${index}`);
         });
       });
+    });
+    await storage.close();
+  });
+
+  it("processes racing compare-and-set saves of one run: exactly one wins each version", {
+    timeout: 90_000,
+  }, async () => {
+    const url = fileUrl(dir.path);
+    const storage = createLibsqlStorage({ url });
+    const runId = "shared-run";
+    expect((await storage.saveSnapshot({ resourceId: "r", runId, state: { round: 0 } }))?.version).toBe(1);
+    const processes = 4;
+    const rounds = 15;
+    // Each process tries every round r with expectedVersion r. Versions only grow, one per won
+    // save, so whatever the interleaving each round has exactly one winner (not a timing claim).
+    const results = await runProcessesTogether<WorkerResult>(
+      WORKER,
+      Array.from({ length: processes }, (_, writer) => ({ url, mode: "race", writer, runId, rounds })),
+    );
+    for (const result of results) expect(result.ok, result.error).toBe(true);
+    const winners = Array.from({ length: rounds }, (_, index) =>
+      results.flatMap((result, writer) => (result.won?.includes(index + 1) ? [writer] : [])),
+    );
+    winners.forEach((writers, index) => {
+      expect(writers, `processes whose save with expectedVersion ${index + 1} succeeded`).toHaveLength(1);
+    });
+    expect(await storage.loadSnapshot({ resourceId: "r", runId })).toMatchObject({
+      version: rounds + 1,
+      state: { writer: winners[rounds - 1]![0], round: rounds },
     });
     await storage.close();
   });

@@ -84,6 +84,16 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: "run snapshot versions (compare-and-set)",
+    // Existing snapshots start at version 1, as if just created. A constant default: no table
+    // rewrite on Postgres 11+. `IF NOT EXISTS` on top of the version record, so a column added
+    // by hand (or a re-run) is not an error.
+    statements: (l) => [
+      `ALTER TABLE ${l.snapshots} ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 1`,
+    ],
+  },
 ];
 
 /** The version this code creates and understands. @internal */

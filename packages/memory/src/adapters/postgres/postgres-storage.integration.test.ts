@@ -1,14 +1,17 @@
+import { fileURLToPath } from "node:url";
 import { AgentSdkError, type StorageError } from "@flowmaestro/runtime";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runProcessesTogether } from "../../internal/test-processes.js";
 import type { StoredMessage } from "../../storage-adapter.js";
 import { Driver } from "./driver.js";
 import { layoutOf } from "./identifiers.js";
 import { createPostgresStorage, type PostgresStorage } from "./index.js";
-import { LATEST_SCHEMA_VERSION, migrate } from "./migrator.js";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from "./migrator.js";
 import { POSTGRES_URL, uniqueSchema } from "./test-support.js";
 
 const text = (content: string) => ({ message: { role: "user" as const, content } });
+const RACER = fileURLToPath(new URL("./__fixtures__/snapshot-racer-process.ts", import.meta.url));
 const contentOf = (message: StoredMessage) => message.message.content as string;
 
 // The machine's PostgreSQL server (CI sets POSTGRES_URL). Every run works in its own schemas and
@@ -71,7 +74,10 @@ describe.skipIf(!POSTGRES_URL)("PostgreSQL server (POSTGRES_URL)", () => {
     try {
       await Promise.all(racers.map((racer) => racer.init()));
       const versions = await admin.query(`SELECT version FROM "${fresh}".fm_schema_version ORDER BY version`);
-      expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
+      // Every step exactly once: one row per version, 1 to the latest.
+      expect(versions.rows.map((row) => row.version)).toEqual(
+        MIGRATIONS.map((migration) => migration.version),
+      );
       for (const racer of racers) expect(await racer.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
     } finally {
       await Promise.all(racers.map((racer) => racer.close()));
@@ -102,6 +108,85 @@ describe.skipIf(!POSTGRES_URL)("PostgreSQL server (POSTGRES_URL)", () => {
         [true, "from v1", undefined],
         [false, "from v2", 1],
       ]);
+      await upgraded.close();
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("processes racing compare-and-set saves of one run: exactly one wins each version", {
+    timeout: 90_000,
+  }, async () => {
+    const key = { resourceId: "race", runId: uniqueSchema("run") };
+    expect((await storage.saveSnapshot({ ...key, state: { round: 0 } }))?.version).toBe(1);
+    const processes = 4;
+    const rounds = 15;
+    // Each process tries every round r with expectedVersion r. Versions only grow, one per won
+    // save, so whatever the interleaving each round has exactly one winner (not a timing claim).
+    const results = await runProcessesTogether<{ ok: boolean; won?: number[]; error?: string }>(
+      RACER,
+      Array.from({ length: processes }, (_, writer) => ({ url, schema, writer, ...key, rounds })),
+    );
+    for (const result of results) expect(result.ok, result.error).toBe(true);
+    const winners = Array.from({ length: rounds }, (_, index) =>
+      results.flatMap((result, writer) => (result.won?.includes(index + 1) ? [writer] : [])),
+    );
+    winners.forEach((writers, index) => {
+      expect(writers, `processes whose save with expectedVersion ${index + 1} succeeded`).toHaveLength(1);
+    });
+    expect(await storage.loadSnapshot(key)).toMatchObject({
+      version: rounds + 1,
+      state: { writer: winners[rounds - 1]![0], round: rounds },
+    });
+  });
+
+  it("a pool at SERIALIZABLE: a lost compare-and-set resolves undefined, not a serialization error", async () => {
+    // Under REPEATABLE READ and SERIALIZABLE Postgres reports a concurrent update of the row as
+    // 40001 instead of re-checking it; the adapter reads that as the lost race it is.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 8,
+      options: "-c default_transaction_isolation=serializable",
+    });
+    const strict = createPostgresStorage({ pool, schema });
+    try {
+      const [level] = (await pool.query("SHOW transaction_isolation")).rows;
+      expect(level.transaction_isolation).toBe("serializable");
+      const key = { resourceId: "race", runId: uniqueSchema("serializable") };
+      await strict.saveSnapshot({ ...key, state: { racer: null } });
+      for (let round = 1; round <= 5; round++) {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, racer) =>
+            strict.saveSnapshot({ ...key, state: { racer }, expectedVersion: round }),
+          ),
+        );
+        const won = results.filter((result) => result !== undefined);
+        expect(won, `round ${round}`).toHaveLength(1);
+        expect(won[0]?.version).toBe(round + 1);
+      }
+    } finally {
+      await strict.close();
+      await pool.end();
+    }
+  });
+
+  it("upgrades a v2 store (the previous release): its snapshots start at version 1", async () => {
+    const old = uniqueSchema("upgrade_v2");
+    created.push(old);
+    const layout = layoutOf(old, "fm_");
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      expect(await migrate(new Driver(async () => pool, []), layout, 2)).toBe(2);
+      await pool.query(
+        `INSERT INTO ${layout.snapshots} (resource_id, run_id, state) VALUES ('r', 'run', '{"step":3}')`,
+      );
+      const upgraded = createPostgresStorage({ pool, schema: old });
+      expect(await upgraded.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+      const key = { resourceId: "r", runId: "run" };
+      expect(await upgraded.loadSnapshot(key)).toMatchObject({ version: 1, state: { step: 3 } });
+      expect(await upgraded.saveSnapshot({ ...key, state: { step: 4 }, expectedVersion: 1 })).toMatchObject({
+        version: 2,
+      });
       await upgraded.close();
     } finally {
       await pool.end();

@@ -134,8 +134,9 @@ for (const variant of [
         ]);
         expect((await upgraded.getWorkingMemory({ resourceId: "r" }))?.content).toBe("facts");
         expect((await upgraded.getWorkingMemory(key))?.content).toBe("thread facts");
-        expect((await upgraded.loadSnapshot({ resourceId: "r", runId: "run-1" }))?.state).toEqual({
-          step: 3,
+        expect(await upgraded.loadSnapshot({ resourceId: "r", runId: "run-1" })).toMatchObject({
+          state: { step: 3 },
+          version: 1,
         });
         // The new column works, and positions continue after the old messages.
         const [added] = await upgraded.appendMessages({ ...key, messages: [{ ...text("three"), step: 4 }] });
@@ -150,6 +151,33 @@ for (const variant of [
         // Migrating again, to any version it already has, changes nothing.
         expect(await migrate(driver(), layout)).toBe(LATEST_SCHEMA_VERSION);
         expect(await migrate(driver(), layout, 1)).toBe(LATEST_SCHEMA_VERSION);
+      });
+
+      it("upgrades a v2 store (the previous release): its snapshots start at version 1", async () => {
+        const schema = "upgrade_v2_store";
+        const layout = layoutOf(schema, "fm_");
+        expect(await migrate(driver(), layout, 2)).toBe(2);
+        // A snapshot as the v2 release wrote it: no version column.
+        await database.pool.query(
+          `INSERT INTO ${layout.snapshots} (resource_id, run_id, thread_id, state) VALUES ('r', 'run-1', NULL, '{"step":3}')`,
+        );
+        const upgraded = createPostgresStorage({ pool: database.pool, schema });
+        expect(await upgraded.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+        const key = { resourceId: "r", runId: "run-1" };
+        expect(await upgraded.loadSnapshot(key)).toMatchObject({ version: 1, state: { step: 3 } });
+        expect(
+          await upgraded.saveSnapshot({ ...key, state: { step: 4 }, expectedVersion: 2 }),
+        ).toBeUndefined();
+        expect(await upgraded.saveSnapshot({ ...key, state: { step: 4 }, expectedVersion: 1 })).toMatchObject(
+          {
+            version: 2,
+            state: { step: 4 },
+          },
+        );
+        // Re-running the step is harmless, and migrating again changes nothing.
+        for (const statement of MIGRATIONS[2]!.statements(layout)) await database.pool.query(statement);
+        expect(await migrate(driver(), layout)).toBe(LATEST_SCHEMA_VERSION);
+        expect(await upgraded.loadSnapshot(key)).toMatchObject({ version: 2, state: { step: 4 } });
       });
 
       it("refuses a store newer than this code knows", async () => {

@@ -104,7 +104,10 @@ export interface PostgresStorage<TPool extends PostgresPool = PostgresPool> exte
  * Creates the Postgres storage adapter: threads, messages, working memory, run snapshots and
  * vector indexes in one schema, created and upgraded by versioned migrations on first use (safe
  * when several processes start at once). Every row is keyed by its resource id, so one tenant can
- * never read or change another's data.
+ * never read or change another's data. A run snapshot's compare-and-set (`saveSnapshot` with
+ * `expectedVersion`) is one `UPDATE`, atomic across processes and connections: of several saves
+ * with the same expected version exactly one succeeds, under `READ COMMITTED` (the default) and
+ * under `SERIALIZABLE`, where the losers' serialization failures resolve `undefined` too.
  *
  * @example
  * ```ts
@@ -521,19 +524,50 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
     return toWorkingMemory(input, row);
   }
 
-  async saveSnapshot(input: SaveSnapshotInput): Promise<void> {
+  async saveSnapshot(input: SaveSnapshotInput): Promise<RunSnapshot | undefined> {
     checkSaveSnapshot(input);
     const state = jsonText(input.state, "state", "saveSnapshot");
     await this.start();
-    await this.driver.query(
-      "saveSnapshot",
-      `INSERT INTO ${this.layout.snapshots} AS s (resource_id, run_id, thread_id, state, created_at, updated_at)
-       VALUES ($1, $2, $3, $4::jsonb, now(), now())
-       ON CONFLICT (resource_id, run_id) DO UPDATE
-          SET thread_id = excluded.thread_id, state = excluded.state,
-              updated_at = GREATEST(s.updated_at, clock_timestamp())`,
-      [input.resourceId, input.runId, input.threadId ?? null, state],
-    );
+    const table = this.layout.snapshots;
+    const values = [input.resourceId, input.runId, input.threadId ?? null, state];
+    let rows: SnapshotWriteRow[];
+    if (input.expectedVersion === undefined) {
+      rows = await this.driver.query<SnapshotWriteRow>(
+        "saveSnapshot",
+        `INSERT INTO ${table} AS s (resource_id, run_id, thread_id, state, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, 1, now(), now())
+         ON CONFLICT (resource_id, run_id) DO UPDATE
+            SET thread_id = excluded.thread_id, state = excluded.state, version = s.version + 1,
+                updated_at = GREATEST(s.updated_at, clock_timestamp())
+         RETURNING ${SNAPSHOT_WRITE_COLUMNS}`,
+        values,
+      );
+    } else {
+      try {
+        // One statement: a concurrent writer holds the row lock until it commits, then this
+        // UPDATE re-checks its WHERE on the row that writer left (READ COMMITTED), whose version
+        // no longer matches, and updates nothing.
+        rows = await this.driver.query<SnapshotWriteRow>(
+          "saveSnapshot",
+          `UPDATE ${table} AS s
+              SET thread_id = $3, state = $4::jsonb, version = s.version + 1,
+                  updated_at = GREATEST(s.updated_at, clock_timestamp())
+            WHERE s.resource_id = $1 AND s.run_id = $2 AND s.version = $5::int8
+           RETURNING ${SNAPSHOT_WRITE_COLUMNS}`,
+          [...values, input.expectedVersion],
+        );
+      } catch (error) {
+        // Under REPEATABLE READ or SERIALIZABLE (a pool's default isolation) Postgres reports a
+        // concurrent change as a serialization failure instead: another save changed the
+        // version first, which is a lost compare-and-set, not a backend fault.
+        if (StorageError.isInstance(error) && error.backendCode === "40001") rows = [];
+        else throw error;
+      }
+    }
+    const [row] = rows;
+    if (!row) return undefined;
+    // The state from our own JSON text, as loadSnapshot would return it (no need to send it back).
+    return toSnapshot(input, { ...row, state: JSON.parse(state) as JsonValue });
   }
 
   async loadSnapshot(input: SnapshotKey): Promise<RunSnapshot | undefined> {
@@ -541,19 +575,11 @@ class PostgresStorageImpl<TPool extends PostgresPool> implements PostgresStorage
     await this.start();
     const [row] = await this.driver.query<SnapshotRow>(
       "loadSnapshot",
-      `SELECT thread_id, state, created_at, updated_at FROM ${this.layout.snapshots}
+      `SELECT ${SNAPSHOT_WRITE_COLUMNS}, state FROM ${this.layout.snapshots}
         WHERE resource_id = $1 AND run_id = $2`,
       [input.resourceId, input.runId],
     );
-    if (!row) return undefined;
-    return {
-      runId: input.runId,
-      resourceId: input.resourceId,
-      threadId: row.thread_id ?? undefined,
-      state: row.state,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return row ? toSnapshot(input, row) : undefined;
   }
 
   async deleteSnapshot(input: SnapshotKey): Promise<void> {
@@ -614,11 +640,31 @@ interface WorkingMemoryRow {
   readonly updated_at: Date;
 }
 
-interface SnapshotRow {
+/** What a snapshot write returns; a read adds `state`. */
+const SNAPSHOT_WRITE_COLUMNS = "thread_id, version, created_at, updated_at";
+
+interface SnapshotWriteRow {
   readonly thread_id: string | null;
-  readonly state: JsonValue;
+  /** `bigint`, which `pg` returns as a string. */
+  readonly version: string | number;
   readonly created_at: Date;
   readonly updated_at: Date;
+}
+
+interface SnapshotRow extends SnapshotWriteRow {
+  readonly state: JsonValue;
+}
+
+function toSnapshot(key: SnapshotKey, row: SnapshotRow): RunSnapshot {
+  return {
+    runId: key.runId,
+    resourceId: key.resourceId,
+    threadId: row.thread_id ?? undefined,
+    state: row.state,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 /**

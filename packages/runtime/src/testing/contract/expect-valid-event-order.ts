@@ -1,41 +1,138 @@
 import { expect } from "vitest";
 import type { AgentEvent } from "../../events/agent-event.js";
-import type { RunResult } from "../../run-result.js";
+import type { PendingApproval, RunResult } from "../../run-result.js";
+
+/** Options of {@link expectValidEventOrder}. */
+export interface EventOrderOptions {
+  /**
+   * The run resumes a suspended one: these are its pending approvals (the suspended run's
+   * `result.pendingApprovals`). The resumed run must start with exactly their outcomes, then the
+   * suspended step's `step-end`.
+   */
+  readonly resumedFrom?: readonly Pick<PendingApproval, "toolCallId">[];
+}
 
 /**
- * Asserts the contract's ordering rules on a run's events: one `run-start` first and one `run-end`
- * last; steps numbered from 0, never overlapping; deltas and tool calls inside their step; exactly
- * one outcome per tool call, after the call and before its step ends; `error` only after the last
- * step.
+ * Asserts the contract's ordering rules on a run's events (see `AgentEvent`): one `run-start`
+ * first and one `run-end` last; steps numbered from 0 (a resumed run: from the suspended step),
+ * never overlapping; deltas, tool input and tool calls inside their step; `tool-input-delta`s
+ * between their call's `tool-input-start` and its `tool-call`; `object-delta`s after text of
+ * their step; exactly one outcome (`tool-result`, `tool-error` or `tool-approval-request`) per
+ * tool call, after the call and before its step ends; a step with approval requests never ends:
+ * the run ends `suspended` with those approvals pending; a resumed run starts with the decided
+ * calls' outcomes and the suspended step's `step-end`; `error` only after the last step.
  */
-export function expectValidEventOrder(events: readonly AgentEvent[]): void {
-  expect(events[0]?.type).toBe("run-start");
-  expect(events[events.length - 1]?.type).toBe("run-end");
+export function expectValidEventOrder(events: readonly AgentEvent[], options: EventOrderOptions = {}): void {
+  const first = events[0];
+  const last = events[events.length - 1];
+  expect(first?.type).toBe("run-start");
+  expect(last?.type).toBe("run-end");
   expect(events.filter((event) => event.type === "run-start")).toHaveLength(1);
   expect(events.filter((event) => event.type === "run-end")).toHaveLength(1);
+  const resumed = options.resumedFrom !== undefined;
+  if (first?.type === "run-start") expect(first.resumed, "run-start.resumed").toBe(resumed);
+  const runIds = [...new Set(events.map((event) => event.runId))];
+  expect(runIds, "every event carries the run's id").toHaveLength(1);
+
   let openStep: number | undefined;
   let nextStep = 0;
   let called = new Set<string>();
+  let textSeen = false;
+  const inputStarted = new Map<string, string>();
   const answered = new Set<string>();
-  for (const event of events) {
+  const awaiting = new Map<string, string>(); // toolCallId → approvalId
+  const approvalIds = new Set<string>();
+
+  // A resumed run: the decided calls' outcomes and the suspended step's end come first.
+  let position = 1;
+  if (resumed) {
+    const expected = (options.resumedFrom ?? []).map((pending) => pending.toolCallId);
+    const outcomes: string[] = [];
+    let step: number | undefined;
+    for (; position < events.length; position++) {
+      const event = events[position]!;
+      if (event.type !== "tool-result" && event.type !== "tool-error") break;
+      step ??= event.step;
+      expect(event.step, "a resumed run's outcomes are under the suspended step").toBe(step);
+      outcomes.push(event.toolCallId);
+    }
+    expect([...outcomes].sort(), "a resumed run starts with one outcome per decided call").toEqual(
+      [...expected].sort(),
+    );
+    const stepEnd = events[position];
+    expect(stepEnd?.type, "then the suspended step ends").toBe("step-end");
+    if (stepEnd?.type === "step-end") {
+      if (step !== undefined) expect(stepEnd.step).toBe(step);
+      nextStep = stepEnd.step + 1;
+    }
+    position++;
+  }
+
+  for (const event of events.slice(position)) {
+    // Once a call waits for approval, only the step's other outcomes and the run's end may follow.
+    if (awaiting.size > 0) {
+      expect(
+        ["tool-result", "tool-error", "tool-approval-request", "run-end"],
+        `no "${event.type}" after an approval request: the run suspends`,
+      ).toContain(event.type);
+    }
     switch (event.type) {
+      case "run-start":
+        break;
       case "step-start":
         expect(openStep).toBeUndefined();
         expect(event.step).toBe(nextStep);
         openStep = event.step;
         called = new Set();
+        inputStarted.clear();
+        textSeen = false;
         break;
       case "text-delta":
+        expect(event.step).toBe(openStep);
+        textSeen = true;
+        break;
       case "reasoning-delta":
+        expect(event.step).toBe(openStep);
+        break;
+      case "object-delta":
+        expect(event.step).toBe(openStep);
+        expect(textSeen, "an object-delta follows the text it was parsed from").toBe(true);
+        break;
+      case "tool-input-start":
+        expect(event.step).toBe(openStep);
+        expect(inputStarted.has(event.toolCallId), "one tool-input-start per call").toBe(false);
+        expect(called.has(event.toolCallId), "tool-input-start comes before its tool-call").toBe(false);
+        inputStarted.set(event.toolCallId, event.toolName);
+        break;
+      case "tool-input-delta":
+        expect(event.step).toBe(openStep);
+        expect(inputStarted.has(event.toolCallId), "tool-input-delta after its tool-input-start").toBe(true);
+        expect(called.has(event.toolCallId), "no tool-input-delta after its tool-call").toBe(false);
+        break;
       case "tool-call":
         expect(event.step).toBe(openStep);
-        if (event.type === "tool-call") called.add(event.toolCallId);
+        expect(called.has(event.toolCallId), "one tool-call per id").toBe(false);
+        if (inputStarted.has(event.toolCallId))
+          expect(event.toolName).toBe(inputStarted.get(event.toolCallId));
+        called.add(event.toolCallId);
+        break;
+      case "tool-approval-request":
+        expect(event.step).toBe(openStep);
+        expect(called.has(event.toolCallId), "an approval request follows its tool-call").toBe(true);
+        expect(answered.has(event.toolCallId), "a call waiting for approval has no other outcome").toBe(
+          false,
+        );
+        expect(awaiting.has(event.toolCallId), "one approval request per call").toBe(false);
+        expect(approvalIds.has(event.approvalId), "approval ids are unique").toBe(false);
+        awaiting.set(event.toolCallId, event.approvalId);
+        approvalIds.add(event.approvalId);
         break;
       case "tool-result":
       case "tool-error":
         expect(event.step).toBe(openStep);
         expect(called.has(event.toolCallId)).toBe(true);
         expect(answered.has(event.toolCallId)).toBe(false);
+        expect(awaiting.has(event.toolCallId), "a call waiting for approval has no outcome yet").toBe(false);
         answered.add(event.toolCallId);
         break;
       case "step-end":
@@ -46,9 +143,26 @@ export function expectValidEventOrder(events: readonly AgentEvent[]): void {
         nextStep++;
         break;
       case "error":
-      case "run-end":
         expect(openStep).toBeUndefined();
         break;
+      case "run-end": {
+        if (awaiting.size > 0) {
+          // The suspended step stays open; every other call of it has its outcome.
+          expect(openStep).toBeDefined();
+          expect([...called].filter((id) => !answered.has(id) && !awaiting.has(id))).toEqual([]);
+          expect(event.result.status).toBe("suspended");
+          const pending = event.result.pendingApprovals.map(
+            (item) => `${item.toolCallId} ${item.approvalId}`,
+          );
+          const requested = [...awaiting].map(([toolCallId, approvalId]) => `${toolCallId} ${approvalId}`);
+          expect(pending.sort(), "pendingApprovals are the approval requests").toEqual(requested.sort());
+        } else {
+          expect(openStep).toBeUndefined();
+          expect(event.result.status).not.toBe("suspended");
+          expect(event.result.pendingApprovals).toEqual([]);
+        }
+        break;
+      }
     }
   }
 }
