@@ -6,7 +6,13 @@ import {
   jsonSchemaToZod,
 } from "../json-schema-to-zod/index.js";
 import type { JSONSchema } from "../json-schema-tool/json-schema.js";
-import { isConversionError, parseWith } from "../json-schema-tool/parse-with.js";
+import {
+  describeValue,
+  isConversionError,
+  isPlainObject,
+  parseWith,
+  pointerToDotted,
+} from "../json-schema-tool/schema-helpers.js";
 
 /** Options of {@link jsonSchemaOutput}. */
 export interface JsonSchemaOutputOptions {
@@ -66,7 +72,7 @@ export function jsonSchemaOutput<OUTPUT = unknown>(
     issues.push({
       field: "outputSchema.description",
       expected: "a string",
-      received: describe(options.description),
+      received: describeValue(options.description),
     });
   }
   let jsonSchema: AgentOutputSchema["jsonSchema"] | undefined;
@@ -75,7 +81,7 @@ export function jsonSchemaOutput<OUTPUT = unknown>(
     issues.push({
       field: "outputSchema",
       expected: 'a JSON Schema object (e.g. { "type": "object", "properties": { … } })',
-      received: describe(schema),
+      received: describeValue(schema),
     });
   } else {
     try {
@@ -125,24 +131,4 @@ function conversionIssue(error: unknown): ValidationIssue {
     field: "outputSchema",
     expected: `a JSON Schema that can be converted to a validator (${error instanceof Error ? error.message : String(error)})`,
   };
-}
-
-/** `/properties/a~1b/items` → `.properties.a/b.items`. */
-function pointerToDotted(pointer: string): string {
-  const path = pointer.replace(/^#/, "").replace(/^\//, "");
-  if (path === "") return "";
-  return path
-    .split("/")
-    .map((segment) => `.${segment.replace(/~1/g, "/").replace(/~0/g, "~")}`)
-    .join("");
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
 }

@@ -13,7 +13,13 @@ import type { AdaptSchemaOptions } from "../provider-compat/adapt-schema-for-pro
 import { withProviderCompatibility } from "../provider-compat/with-provider-compatibility.js";
 import type { FlowMaestroTool, ToolKind, ToolSchemaWarning } from "./flow-maestro-tool.js";
 import type { JSONSchema } from "./json-schema.js";
-import { isConversionError, parseWith } from "./parse-with.js";
+import {
+  describeValue,
+  isConversionError,
+  isPlainObject,
+  parseWith,
+  pointerToDotted,
+} from "./schema-helpers.js";
 import { type ToolFieldNames, toolFieldNames } from "./tool-field-names.js";
 
 /** Options of {@link jsonSchemaTool}. */
@@ -106,11 +112,15 @@ export function createJsonSchemaTool<INPUT, OUTPUT>(
     issues.push({
       field: fields("description"),
       expected: "a string",
-      received: describe(options.description),
+      received: describeValue(options.description),
     });
   }
   if (typeof options.execute !== "function") {
-    issues.push({ field: fields("execute"), expected: "a function", received: describe(options.execute) });
+    issues.push({
+      field: fields("execute"),
+      expected: "a function",
+      received: describeValue(options.execute),
+    });
   }
   if (options.timeoutMs !== undefined && !(Number.isInteger(options.timeoutMs) && options.timeoutMs > 0)) {
     issues.push({
@@ -123,7 +133,7 @@ export function createJsonSchemaTool<INPUT, OUTPUT>(
     issues.push({
       field: fields("needsApproval"),
       expected: "a boolean",
-      received: describe(options.needsApproval),
+      received: describeValue(options.needsApproval),
     });
   }
 
@@ -135,7 +145,7 @@ export function createJsonSchemaTool<INPUT, OUTPUT>(
       expected: 'a JSON Schema object with "type": "object"',
       received: isPlainObject(options.inputSchema)
         ? `"type": ${JSON.stringify(options.inputSchema.type) ?? "absent"}`
-        : describe(options.inputSchema),
+        : describeValue(options.inputSchema),
     });
   } else {
     const cloned = cloneSchema(options.inputSchema, fields("inputSchema"), issues);
@@ -153,7 +163,7 @@ export function createJsonSchemaTool<INPUT, OUTPUT>(
       issues.push({
         field: fields("outputSchema"),
         expected: "a JSON Schema (an object or a boolean)",
-        received: describe(options.outputSchema),
+        received: describeValue(options.outputSchema),
       });
     } else {
       output = convert(options.outputSchema, options.conversion, fields("outputSchema"), issues, causes);
@@ -231,24 +241,4 @@ function cloneSchema(schema: object, field: string, issues: ValidationIssue[]): 
     issues.push({ field, expected: "plain JSON data (no functions, classes or symbols)" });
     return undefined;
   }
-}
-
-/** `/properties/a~1b/items` → `.properties.a/b.items`, to append to a dotted field name. */
-function pointerToDotted(pointer: string): string {
-  const path = pointer.replace(/^#/, "").replace(/^\//, "");
-  if (path === "") return "";
-  return path
-    .split("/")
-    .map((segment) => `.${segment.replace(/~1/g, "/").replace(/~0/g, "~")}`)
-    .join("");
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
 }

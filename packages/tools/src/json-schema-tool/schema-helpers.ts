@@ -1,3 +1,4 @@
+/** Shared by the JSON-Schema tool and output: conversion errors, validation, field names. @internal */
 import type { ToolParseResult } from "@flowmaestro/runtime";
 import type { z } from "zod";
 import { toValidationIssues } from "./to-validation-issues.js";
@@ -32,4 +33,25 @@ export function parseWith<T>(schema: z.ZodType, value: unknown): ToolParseResult
       ],
     };
   }
+}
+
+/** `/properties/a~1b/items` → `.properties.a/b.items`, to append to a dotted field name. */
+export function pointerToDotted(pointer: string): string {
+  const path = pointer.replace(/^#/, "").replace(/^\//, "");
+  if (path === "") return "";
+  return path
+    .split("/")
+    .map((segment) => `.${segment.replace(/~1/g, "/").replace(/~0/g, "~")}`)
+    .join("");
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** What a value is, for `received` in an issue. */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
 }
