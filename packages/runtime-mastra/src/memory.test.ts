@@ -44,6 +44,22 @@ const broken = defineTool({
   },
 });
 
+/** A 1×1 PNG, base64. */
+const PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+/** A tool whose result the model sees as text and an image. */
+const snapshot = defineTool({
+  name: "snapshot",
+  inputSchema: z.object({}),
+  execute: () => ({ png: PIXEL }),
+  toModelOutput: () => ({
+    type: "content",
+    value: [
+      { type: "text", text: "A pixel." },
+      { type: "image-data", data: PIXEL, mediaType: "image/png" },
+    ],
+  }),
+});
+
 const runtimes: Record<"legacy" | "mastra", () => AgentRuntime> = {
   legacy: () => createLegacyRuntime(),
   mastra: () => createMastraRuntime(),
@@ -540,6 +556,49 @@ for (const mode of ["execute", "stream"] as const) {
           mode,
         );
         expect(result).toMatchObject({ status: "failed", error: { code: "INVALID_DEFINITION" } });
+      }
+    });
+
+    it("keeps a tool's image content for the model: in the run, in the thread, in the next run", async () => {
+      const content = {
+        type: "content",
+        value: [
+          { type: "text", text: "A pixel." },
+          { type: "file", data: { type: "data", data: PIXEL }, mediaType: "image/png" },
+        ],
+      };
+      const toolResult = (prompt: LanguageModelV4Prompt | undefined) =>
+        (prompt ?? [])
+          .flatMap((message) => (message.role === "tool" ? message.content : []))
+          .find((part) => part.type === "tool-result");
+      for (const first of ["legacy", "mastra"] as const) {
+        const storage = createInMemoryStorage();
+        const memory = newMemory(storage);
+        const model = createScriptedModel({
+          turns: [{ toolCalls: [{ toolName: "snapshot", input: {} }] }, { text: "I see it." }],
+        });
+        const agent = createAgent({
+          runtime: runtimes[first](),
+          name: "assistant",
+          model,
+          tools: [snapshot],
+          memory,
+        });
+        const result = await run(agent, "Look", ids, mode);
+        expect(result.status, first).toBe("completed");
+        expect(toolResult(model.calls[1]?.options.prompt)?.output, first).toEqual(content);
+        const stored = (await thread(storage)).find((entry) => entry.message.role === "tool");
+        expect(
+          (stored?.message.content as Array<{ output?: unknown }> | undefined)?.[0]?.output,
+          first,
+        ).toEqual(content);
+        for (const second of ["legacy", "mastra"] as const) {
+          const next = createScriptedModel({ turns: [{ text: "Still there." }] });
+          await run(agentOn(second, next, memory), "Again?", ids, mode);
+          expect(toolResult(next.calls[0]?.options.prompt)?.output, `${first} then ${second}`).toEqual(
+            content,
+          );
+        }
       }
     });
   });

@@ -36,6 +36,13 @@ export interface RunOptions {
   resourceId?: string;
   /** Per-run overrides of the memory strategies (e.g. `{ lastMessages: 5, semanticRecall: false }`). */
   memory?: MemoryOverrides;
+  /**
+   * How deeply this run is nested in agents used as tools (a whole number): `agent.asTool()` sets
+   * it to one more than the run that called the tool, and refuses to go past its `maxDepth`. Tools
+   * see it as `context.run.depth`. Hosts leave it unset.
+   * @default 0
+   */
+  depth?: number;
 }
 
 /** Options of resuming a suspended run (`agent.resume`). The thread comes from the stored run. */
@@ -61,16 +68,18 @@ export interface ResumeOptions {
  * Backpressure policy (streams built with the kit's `createRunStream`): the stream buffers one
  * replay log, shared by every reader, and each reader holds only its position in it.
  * - Structural events (everything but `text-delta`, `reasoning-delta`, `tool-input-delta` and
- *   `object-delta`) are kept as they are; every reader gets each one exactly once, in order.
+ *   `object-delta`, and `subagent-event`s around one of the three deltas) are kept as they are;
+ *   every reader gets each one exactly once, in order.
  * - Consecutive deltas of one kind (`text-delta`s of a step, `reasoning-delta`s of a step,
- *   `tool-input-delta`s of one tool call) are kept as one text. A reader that keeps up gets the
+ *   `tool-input-delta`s of one tool call, and the same of a nested run inside its
+ *   `subagent-event`s) are kept as one text. A reader that keeps up gets the
  *   original events one by one; a reader that falls behind, or starts late, gets what it has not
  *   read of that text as one event of the same type with the deltas concatenated. Either way the
  *   deltas a reader gets add up to exactly what was emitted, between the same structural events.
  *   Empty deltas carry no text and are not delivered.
  * - `object-delta`: each such text of a step keeps only its latest partial object; a reader that
  *   is behind gets the text up to it, that partial, then the rest, and skips superseded partials.
- *   `textStream` yields the `text-delta` text only (all of it).
+ *   `textStream` yields the run's own `text-delta` text only (all of it; a nested run's is not in it).
  *
  * Memory is O(structural events + characters of delta text), shared by all readers, not O(number
  * of deltas): 100,000 unread text deltas are one buffered entry. The log lives as long as the

@@ -10,6 +10,13 @@ import { validateRunOptions } from "./definition/validate-run-options.js";
 import { InvalidDefinitionError } from "./errors/invalid-definition-error.js";
 import { defaultProviderRegistry, type ProviderRegistry } from "./models/provider-registry.js";
 import type { ApprovalDecision, RunResult } from "./run-result.js";
+import {
+  type AgentToolInput,
+  type AgentToolOptions,
+  type AgentToolOutput,
+  agentAsTool,
+} from "./tools/agent-as-tool.js";
+import type { AgentTool } from "./tools/agent-tool.js";
 
 /** Options of {@link createAgent}: a definition plus the runtime that runs it. */
 export interface CreateAgentOptions extends AgentDefinition {
@@ -70,6 +77,33 @@ export interface Agent {
   cancel(runId: string, options?: { resourceId?: string }): Promise<void>;
   /** The same agent on another runtime. */
   withRuntime(runtime: AgentRuntime): Agent;
+  /**
+   * This agent as a tool for another agent (the router pattern: a cheap model delegating to an
+   * expensive one). The calling model sends `{ message, threadId? }` (`threadId` only when this
+   * agent has `memory`) and is shown the answer text; the tool's output is
+   * `{ text, status, runId, usage, costUsd }`. Each call is one run of this agent with the calling
+   * run's abort signal, `context`, `resourceId` (never from the arguments) and depth plus one. Its
+   * usage and cost count in the calling run's `usage`, `costUsd` and budget (and the step's
+   * `nestedUsage`); its events are emitted there as `subagent-event`s under the call. A run that
+   * does not complete is an `AGENT_TOOL_FAILED` tool error naming this agent and the status;
+   * nesting deeper than `maxDepth` (default 3) an `AGENT_DEPTH_EXCEEDED` one. Also usable outside
+   * a run (an MCP server calls `execute` with its own context): depth 1, nothing to report to.
+   *
+   * @throws {InvalidDefinitionError} for bad options (a tool name outside `A-Z a-z 0-9 _ -`…).
+   *
+   * @example
+   * ```ts
+   * const expert = createAgent({ runtime, name: "expert", model: "anthropic/claude-opus-4-5" });
+   * const router = createAgent({
+   *   runtime,
+   *   name: "router",
+   *   model: "openai/gpt-4o-mini",
+   *   instructions: "Answer simple questions yourself; ask the expert for hard ones.",
+   *   tools: [expert.asTool({ description: "A careful expert for hard questions." })],
+   * });
+   * ```
+   */
+  asTool(options?: AgentToolOptions): AgentTool<AgentToolInput, AgentToolOutput>;
 }
 
 /**
@@ -152,6 +186,7 @@ function bind(
       }
       return bind(definition, next, providers);
     },
+    asTool: (options) => agentAsTool(bound, options),
   };
   return bound;
 }

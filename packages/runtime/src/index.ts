@@ -66,13 +66,22 @@ export type {
 } from "./run-result.js";
 export type { RunKey, RunStore, RunStoreJson, SaveRunInput, StoredRun } from "./run-store/run-store.js";
 export { redactSecrets } from "./security/redact-secrets.js";
+export {
+  type AgentToolInput,
+  type AgentToolOptions,
+  type AgentToolOutput,
+  DEFAULT_AGENT_TOOL_MAX_DEPTH,
+} from "./tools/agent-as-tool.js";
 export type {
   AgentTool,
   ProviderToolVariant,
   ToolApprovalContext,
   ToolApprovalRequirement,
+  ToolContentPart,
   ToolExecutionContext,
+  ToolModelOutput,
   ToolParseResult,
+  ToolRunHooks,
 } from "./tools/agent-tool.js";
 export { type DefineToolOptions, defineTool } from "./tools/define-tool.js";
 export {

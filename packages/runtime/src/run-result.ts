@@ -109,6 +109,14 @@ export interface StepResult {
   readonly warnings: readonly ModelWarning[];
   /** Cost of this step in US dollars from the agent's price table; `undefined` when its model has no price. */
   readonly costUsd: number | undefined;
+  /**
+   * Usage of nested runs this step's tool calls started (agents used as tools, reported through
+   * `context.run.addUsage`), summed; absent when there was none. Not in {@link usage}, which is
+   * this step's own model call; both count in the run's `usage` and budget.
+   */
+  readonly nestedUsage?: TokenUsage;
+  /** Cost of {@link nestedUsage} in US dollars; `undefined` when part of it has no price. Absent with it. */
+  readonly nestedCostUsd?: number | undefined;
 }
 
 /** What a run produced. */
@@ -121,11 +129,14 @@ export interface RunResult<OUTPUT = unknown> {
    */
   readonly text: string;
   readonly steps: readonly StepResult[];
-  /** Summed over all steps (of this run; a resumed run counts its own steps). */
+  /**
+   * Summed over all steps (of this run; a resumed run counts its own steps), nested runs included:
+   * each step's `usage` plus its `nestedUsage` (agents used as tools).
+   */
   readonly usage: TokenUsage;
   /**
-   * Summed cost in US dollars from the agent's price table; `undefined` when a step's model has no
-   * price (see `pricing`).
+   * Summed cost in US dollars from the agent's price table, nested runs included (`costUsd` plus
+   * `nestedCostUsd` of each step); `undefined` when a model used has no price (see `pricing`).
    */
   readonly costUsd: number | undefined;
   /**

@@ -77,6 +77,7 @@ export type {
   McpOtherContent,
   McpTextContent,
 } from "./tool-kinds/mcp-client.js";
+export { type McpToolOutput, mcpResultText, mcpToolModelOutput } from "./tool-kinds/mcp-result.js";
 export { type McpToolOptions, mcpTool } from "./tool-kinds/mcp-tool.js";
 export type { ToolImportContext } from "./tool-kinds/tool-import-context.js";
 export type { ToolKindOptions } from "./tool-kinds/tool-kind-options.js";

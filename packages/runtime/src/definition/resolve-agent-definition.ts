@@ -44,6 +44,7 @@ const toolSchema = z.looseObject({
   needsApproval: z
     .union([z.boolean(), z.function()], { error: "true, false, or a function (input, context) => boolean" })
     .optional(),
+  toModelOutput: z.function().optional(),
 });
 
 const budgetSchema = z.strictObject({

@@ -10,6 +10,7 @@ const RUN_OPTION_KEYS = [
   "threadId",
   "resourceId",
   "memory",
+  "depth",
 ] as const;
 const MAX_RUN_ID_LENGTH = 200;
 
@@ -39,7 +40,7 @@ export function validateRunOptions(options: unknown, extraKeys: readonly string[
     }
     issues.push({ field: `options.${key}`, expected: `absent: it is ${unknownKeyHint(key, known)}` });
   }
-  const { signal, onEvent, runId, context, threadId, resourceId, memory } = value;
+  const { signal, onEvent, runId, context, threadId, resourceId, memory, depth } = value;
   if (signal !== undefined && !isAbortSignal(signal)) {
     issues.push({ field: "options.signal", expected: "an AbortSignal", received: describe(signal) });
   }
@@ -87,6 +88,13 @@ export function validateRunOptions(options: unknown, extraKeys: readonly string[
       field: "options.memory",
       expected: "a plain object of memory strategy overrides, e.g. { lastMessages: 5 }",
       received: describe(memory),
+    });
+  }
+  if (depth !== undefined && !(Number.isSafeInteger(depth) && (depth as number) >= 0)) {
+    issues.push({
+      field: "options.depth",
+      expected: "a whole number of 0 or more (agent.asTool() sets it; hosts leave it unset)",
+      received: typeof depth === "number" ? String(depth) : describe(depth),
     });
   }
   if (issues.length > 0) throw invalid(issues);

@@ -29,6 +29,8 @@ export type ErrorCategory = "caller" | "model" | "tool" | "runtime" | "storage";
  * | `TOOL_TIMEOUT` | tool | a tool exceeded its timeout |
  * | `INVALID_TOOL_OUTPUT` | tool | a tool's result fails its output schema |
  * | `TOOL_DECLINED` | tool | a tool call that needed approval was declined |
+ * | `AGENT_DEPTH_EXCEEDED` | tool | an agent used as a tool would be nested deeper than its `maxDepth` |
+ * | `AGENT_TOOL_FAILED` | tool | the run of an agent used as a tool ended without an answer (its status and error say why) |
  * | `INVALID_OUTPUT` | model | the final answer is not JSON or fails the agent's `outputSchema` |
  * | `BUDGET_EXCEEDED` | runtime | the run used up its token or cost budget |
  * | `RUN_NOT_SUSPENDED` | caller | resuming or cancelling a run that was resumed, is being resumed, or was cancelled |
@@ -54,6 +56,8 @@ export type AgentSdkErrorCode =
   | "TOOL_TIMEOUT"
   | "INVALID_TOOL_OUTPUT"
   | "TOOL_DECLINED"
+  | "AGENT_DEPTH_EXCEEDED"
+  | "AGENT_TOOL_FAILED"
   | "INVALID_OUTPUT"
   | "BUDGET_EXCEEDED"
   | "RUN_NOT_SUSPENDED"

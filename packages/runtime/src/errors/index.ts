@@ -1,10 +1,12 @@
 export { AbortedError } from "./aborted-error.js";
+export { AgentDepthExceededError } from "./agent-depth-exceeded-error.js";
 export {
   AgentSdkError,
   type AgentSdkErrorCode,
   type AgentSdkErrorOptions,
   type ErrorCategory,
 } from "./agent-sdk-error.js";
+export { AgentToolFailedError } from "./agent-tool-failed-error.js";
 export { BudgetExceededError } from "./budget-exceeded-error.js";
 export { CassetteMissError } from "./cassette-miss-error.js";
 export { InvalidDefinitionError, type ValidationIssue } from "./invalid-definition-error.js";

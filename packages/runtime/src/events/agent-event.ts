@@ -117,6 +117,22 @@ export interface ToolErrorEvent extends EventBase {
   readonly error: AgentSdkError;
 }
 
+/**
+ * An event of a nested run started by a tool call of this run (an agent used as a tool,
+ * `agent.asTool()`), emitted under that call: after its `tool-call`, before its outcome. `event`
+ * is the nested run's own event as that run emitted it (its own `runId`, its steps numbered from
+ * 0, itself possibly a `subagent-event` of a deeper run); the nested run's events are in the
+ * contract's order among themselves. Its usage and cost count in this run's `usage` and `costUsd`.
+ */
+export interface SubagentEvent extends EventBase {
+  readonly type: "subagent-event";
+  /** The step of this run whose tool call started the nested run. */
+  readonly step: number;
+  readonly toolCallId: string;
+  readonly toolName: string;
+  readonly event: AgentEvent;
+}
+
 /** A model call and its tool calls are finished (or were interrupted by an abort). */
 export interface StepEndEvent extends EventBase {
   readonly type: "step-end";
@@ -150,7 +166,9 @@ export interface RunEndEvent extends EventBase {
  * 2. Per step: `step-start`; then `reasoning-delta`s, `text-delta`s (with `object-delta`s after
  *    them when the agent has an output schema), `tool-input-start`/`tool-input-delta`s and
  *    `tool-call`s in the order the model produced them; then, per tool call, after its `tool-call`:
- *    one `tool-result` or `tool-error` in completion order (a call the run ended before gets an
+ *    the `subagent-event`s of a nested run it started (an agent used as a tool; they may come
+ *    while the model's turn still streams, interleaved with other calls' events), then one
+ *    `tool-result` or `tool-error` in completion order (a call the run ended before gets an
  *    `ABORTED` tool-error), or one `tool-approval-request` for a call that waits for approval (it
  *    gets its outcome in the resumed run); then `step-end`, except for the step a run suspends in.
  *    A resumed run starts (after `run-start`) with the outcomes of the decided calls and the
@@ -170,6 +188,7 @@ export type AgentEvent =
   | ObjectDeltaEvent
   | ToolResultEvent
   | ToolErrorEvent
+  | SubagentEvent
   | StepEndEvent
   | ErrorEvent
   | RunEndEvent;

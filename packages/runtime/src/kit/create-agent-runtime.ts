@@ -328,6 +328,9 @@ export function createAgentRuntime<EXTRA extends object = object>(
       tools,
       signal: controller.signal,
       context: runOptions.context ?? EMPTY_CONTEXT,
+      resourceId: runOptions.resourceId,
+      depth: runOptions.depth,
+      streaming: mode === "stream",
       maxToolInputDepth: definition.maxToolInputDepth,
       // Arguments are mapped back from the schema of the provider that answered.
       provider: () => (model.answeredBy ?? first).provider,

@@ -7,8 +7,9 @@ import { ToolExecutionError } from "../errors/tool-execution-error.js";
 import { ToolTimeoutError } from "../errors/tool-timeout-error.js";
 import { UnknownToolError } from "../errors/unknown-tool-error.js";
 import type { ToolResultRecord } from "../run-result.js";
-import type { AgentTool } from "../tools/agent-tool.js";
-import { exceedsDepth, toJsonText } from "./json-values.js";
+import type { AgentTool, ToolExecutionContext, ToolRunHooks } from "../tools/agent-tool.js";
+import { exceedsDepth } from "./json-values.js";
+import { modelOutputOf, rememberModelOutput } from "./tool-result-output.js";
 import type { RunTrace } from "./tracing.js";
 
 /** A tool call as the model sent it, with its arguments already parsed. */
@@ -27,6 +28,13 @@ export interface ToolCallScope {
   readonly signal: AbortSignal | undefined;
   readonly messages: readonly ModelMessage[];
   readonly context: RunContext;
+  /** The run's `resourceId`, handed to the tool (`context.resourceId`). */
+  readonly resourceId?: string | undefined;
+  /**
+   * The run's hooks for this call (`context.run`: depth, nested usage and events); unset outside a
+   * run. The recorder makes one per call.
+   */
+  readonly hooks?: ToolRunHooks | undefined;
   /** Provider id of the model that made the call; selects the tool's provider variant. */
   readonly provider?: string;
   /** The run's trace (`startRunTrace`): each call gets an `execute_tool {tool}` span. */
@@ -82,9 +90,6 @@ export function parseToolArguments(toolName: string, raw: unknown, maxDepth: num
   }
   return { ok: true, input };
 }
-
-/** The model-facing form of each successful record, computed once by {@link executeToolCall}. */
-const modelOutputs = new WeakMap<ToolResultRecord, ToolResultOutput>();
 
 /**
  * Runs one tool call: look the tool up, validate the arguments, execute with the run's signal
@@ -191,24 +196,39 @@ async function runToolCall(call: IncomingToolCall, scope: ToolCallScope): Promis
       }),
     );
   }
-  let modelOutput: ToolResultOutput;
-  if (typeof output === "string") modelOutput = { type: "text", value: output };
-  else if (output === undefined) modelOutput = { type: "json", value: null };
-  else {
-    const text = toJsonText(output);
-    if (!text.ok) {
-      return fail(
-        new InvalidToolOutputError({
-          toolName,
-          issues: [{ field: "(root)", expected: "JSON-serialisable", received: text.problem }],
-        }),
-      );
-    }
-    modelOutput = { type: "json", value: JSON.parse(text.json) };
+  const modelOutput = modelOutputOf(tool, output);
+  if (!modelOutput.ok) {
+    return fail(
+      new InvalidToolOutputError({
+        toolName,
+        issues: [
+          {
+            field: "(root)",
+            expected: modelOutput.expected,
+            received: modelOutput.problem,
+          },
+        ],
+        ...(modelOutput.cause === undefined ? {} : { cause: modelOutput.cause }),
+      }),
+    );
   }
   const record: ToolResultRecord = { toolCallId, toolName, input: call.input, output, isError: false };
-  modelOutputs.set(record, modelOutput);
+  rememberModelOutput(record, modelOutput.output, modelOutput.fromTool);
   return record;
+}
+
+/** What the tool gets besides its input (one object per call: the fast path allocates nothing else). */
+function contextOf(scope: ToolCallScope, toolCallId: string, signal: AbortSignal): ToolExecutionContext {
+  return {
+    toolCallId,
+    runId: scope.runId,
+    agentId: scope.agentId,
+    signal,
+    messages: scope.messages,
+    context: scope.context,
+    resourceId: scope.resourceId,
+    run: scope.hooks,
+  };
 }
 
 function runWithLimits(
@@ -218,17 +238,10 @@ function runWithLimits(
   scope: ToolCallScope,
 ): Promise<unknown> {
   const timeoutMs = tool.timeoutMs;
-  const base = {
-    toolCallId,
-    runId: scope.runId,
-    agentId: scope.agentId,
-    messages: scope.messages,
-    context: scope.context,
-  };
   if (timeoutMs === undefined) {
     // Fast path: no timer, no extra controller.
     return new Promise((resolve) =>
-      resolve(tool.execute(input, { ...base, signal: scope.signal ?? NEVER_ABORTED })),
+      resolve(tool.execute(input, contextOf(scope, toolCallId, scope.signal ?? NEVER_ABORTED))),
     );
   }
   const controller = new AbortController();
@@ -244,26 +257,10 @@ function runWithLimits(
     }, timeoutMs);
   });
   return Promise.race([
-    new Promise((resolve) => resolve(tool.execute(input, { ...base, signal: controller.signal }))),
+    new Promise((resolve) => resolve(tool.execute(input, contextOf(scope, toolCallId, controller.signal)))),
     timeout,
   ]).finally(() => {
     clearTimeout(timer);
     scope.signal?.removeEventListener("abort", onAbort);
   });
-}
-
-/** How a tool outcome is shown to the model in the conversation (the AI SDK's tool-result output). */
-export type ToolResultOutput =
-  | { type: "text"; value: string }
-  | { type: "json"; value: any }
-  | { type: "error-text"; value: string };
-
-/** How a tool outcome is shown to the model in the conversation history. */
-export function toToolResultOutput(record: ToolResultRecord): ToolResultOutput {
-  if (record.isError) return { type: "error-text", value: record.error?.message ?? "Tool failed." };
-  const known = modelOutputs.get(record);
-  if (known) return known;
-  if (typeof record.output === "string") return { type: "text", value: record.output };
-  const text = record.output === undefined ? undefined : toJsonText(record.output);
-  return { type: "json", value: text?.ok ? JSON.parse(text.json) : null };
 }

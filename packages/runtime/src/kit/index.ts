@@ -21,8 +21,6 @@ export {
   type IncomingToolCall,
   type ParsedToolArguments,
   type ToolCallScope,
-  type ToolResultOutput,
-  toToolResultOutput,
 } from "./execute-tool-call.js";
 export {
   createPromptBuilder,
@@ -40,3 +38,8 @@ export {
 } from "./run-recorder.js";
 export type { EventSink } from "./run-stream.js";
 export { toFunctionTools } from "./to-function-tools.js";
+export {
+  type ToolResultContentPart,
+  type ToolResultOutput,
+  toToolResultOutput,
+} from "./tool-result-output.js";

@@ -322,7 +322,12 @@ class Attempt {
 
   /** Waits for `work`, or rejects with `failure()` as soon as the attempt's signal fires. */
   race<T>(work: PromiseLike<T>, failure: () => unknown): Promise<T> {
-    if (this.controller.signal.aborted) return Promise.reject(failure());
+    if (this.controller.signal.aborted) {
+      // Aborted while the call was being made (a model that aborted the run itself, say): the
+      // call's own rejection is nobody's to handle now, and must not go unhandled.
+      Promise.resolve(work).then(undefined, () => {});
+      return Promise.reject(failure());
+    }
     this.failure = failure;
     return new Promise<T>((resolve, reject) => {
       this.rejectRace = reject;

@@ -5,6 +5,7 @@ import { AbortedError } from "../errors/aborted-error.js";
 import type { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { AgentSdkError as SdkError } from "../errors/agent-sdk-error.js";
 import { ToolDeclinedError } from "../errors/tool-declined-error.js";
+import type { AgentEvent } from "../events/agent-event.js";
 import type { ModelInfo } from "../models/model-reference.js";
 import { parseFinalOutput } from "../output/define-output.js";
 import type { AgentOutputSchema } from "../output/output-schema.js";
@@ -21,18 +22,23 @@ import type {
   ToolCallRecord,
   ToolResultRecord,
 } from "../run-result.js";
-import type { AgentTool } from "../tools/agent-tool.js";
+import type { AgentTool, ToolRunHooks } from "../tools/agent-tool.js";
 import { ABORTED, untilAborted } from "./abortable.js";
 import {
   executeToolCall,
   failToolCall,
   type ParsedToolArguments,
   parseToolArguments,
-  toToolResultOutput,
 } from "./execute-tool-call.js";
 import type { EventSink } from "./run-stream.js";
 import { TextBuilder } from "./text-builder.js";
 import { type ApprovalPolicy, approvalInput, approvalNeeded, createApprovalId } from "./tool-approval.js";
+import {
+  hasMappedOutput,
+  rememberModelOutput,
+  type ToolResultOutput,
+  toToolResultOutput,
+} from "./tool-result-output.js";
 import type { RunTrace } from "./tracing.js";
 import { addUsage, EMPTY_USAGE } from "./usage.js";
 
@@ -51,6 +57,12 @@ export interface RunRecorderOptions {
   /** The run's signal, handed to tools: it fires on abort and when the run ends. */
   readonly signal: AbortSignal;
   readonly context: RunContext;
+  /** The run's `resourceId`, handed to every tool call. */
+  readonly resourceId?: string | undefined;
+  /** How deeply the run is nested in agents used as tools (`context.run.depth`). @default 0 */
+  readonly depth?: number | undefined;
+  /** Whether the run streams (`context.run.streaming`). @default false */
+  readonly streaming?: boolean | undefined;
   readonly maxToolInputDepth: number;
   /** Provider id of the model that answered the open step, for the tools' provider variants. */
   readonly provider: () => string;
@@ -114,7 +126,10 @@ export interface StoredToolResult {
   readonly toolName: string;
   readonly input: unknown;
   readonly isError: boolean;
+  /** The model-facing output (a {@link ToolResultOutput}) of a successful call. */
   readonly output?: unknown;
+  /** The tool's own output, when its `toModelOutput` made {@link output} (absent otherwise). */
+  readonly toolOutput?: unknown;
   readonly error?: { readonly code: string; readonly category: string; readonly message: string };
 }
 
@@ -168,6 +183,8 @@ interface OpenStep {
   settled: (() => void) | undefined;
   /** The step's text as partial JSON, when the agent has an output schema. */
   readonly partial: PartialObjectTracker | undefined;
+  /** What nested runs of the step's calls used (`context.run.addUsage`), once one reported. */
+  nested: { usage: TokenUsage; costUsd: number | undefined } | undefined;
 }
 
 /**
@@ -204,9 +221,17 @@ export class RunRecorder {
   private suspendedStep: SuspendedStep | undefined;
   /** Tool calls whose arguments are streaming (announced by `tool-input-start`). */
   private readonly streamingInputs = new Set<string>();
+  /** What each call's {@link ToolRunHooks} reports into (one per run; the hooks are one object per call). */
+  private readonly nestedSink: NestedSink;
 
   constructor(private readonly options: RunRecorderOptions) {
     this.messages = [...options.input];
+    this.nestedSink = {
+      depth: options.depth ?? 0,
+      streaming: options.streaming === true,
+      usage: (step, usage, costUsd) => this.addNestedUsage(step, usage, costUsd),
+      event: (step, toolCallId, toolName, event) => this.emitNested(step, toolCallId, toolName, event),
+    };
   }
 
   /**
@@ -307,6 +332,7 @@ export class RunRecorder {
       warnings: [],
       settled: undefined,
       partial: this.options.outputSchema ? createPartialObjectTracker() : undefined,
+      nested: undefined,
     };
     this.emit({ type: "step-start", runId: this.runId, step: index, model });
   }
@@ -503,6 +529,8 @@ export class RunRecorder {
       signal: this.options.signal,
       messages: this.messages,
       context: this.options.context,
+      resourceId: this.options.resourceId,
+      hooks: new CallHooks(this.nestedSink, step, call.toolCallId, call.toolName),
       provider,
       trace: this.options.trace,
     });
@@ -681,6 +709,7 @@ export class RunRecorder {
       warnings: [],
       settled: undefined,
       partial: undefined,
+      nested: undefined,
     };
     this.step = step;
     for (const approval of saved.pending) {
@@ -767,6 +796,7 @@ export class RunRecorder {
       usage: end.usage,
       warnings: step.warnings,
       costUsd,
+      ...nestedOf(step),
     });
     this.addCost(end.usage, costUsd);
     this.warnings.push(...step.warnings);
@@ -780,6 +810,30 @@ export class RunRecorder {
       return;
     }
     this.costUsd = this.costUsd === undefined || costUsd === undefined ? undefined : this.costUsd + costUsd;
+  }
+
+  /** A call's nested run reported usage: it counts in the run (and in its step while that is open). */
+  private addNestedUsage(step: OpenStep, reported: TokenUsage, reportedCost: number | undefined): void {
+    if (this.finished) return;
+    // Reported by tool code: counts that are not numbers count as 0, a cost that is not one as unpriced.
+    const usage = toTokenUsage(reported);
+    const costUsd = isCount(reportedCost) ? reportedCost : undefined;
+    this.addCost(usage, costUsd);
+    if (step !== this.step) return;
+    const nested = step.nested;
+    if (!nested) step.nested = { usage, costUsd };
+    else {
+      nested.usage = addUsage(nested.usage, usage);
+      nested.costUsd =
+        nested.costUsd === undefined || costUsd === undefined ? undefined : nested.costUsd + costUsd;
+    }
+  }
+
+  /** An event of a call's nested run, emitted under the call until the call has its outcome. */
+  private emitNested(step: OpenStep, toolCallId: string, toolName: string, event: AgentEvent): void {
+    const emit = this.options.emit;
+    if (!emit || this.finished || step !== this.step || step.results.has(toolCallId)) return;
+    emit({ type: "subagent-event", runId: this.runId, step: step.index, toolCallId, toolName, event });
   }
 
   private setHalt(reason: HaltReason, error?: AgentSdkError): void {
@@ -848,6 +902,7 @@ export class RunRecorder {
       usage,
       warnings: step.warnings,
       costUsd,
+      ...nestedOf(step),
     };
     this.steps.push(result);
     this.addCost(usage, costUsd);
@@ -985,14 +1040,23 @@ export class RunRecorder {
   }
 }
 
-function toStoredResult(record: ToolResultRecord): StoredToolResult {
+/**
+ * A tool outcome as a suspended run stores it: its model-facing output (and the tool's own output
+ * when `toModelOutput` made the former), or its error's code, category and message. @internal
+ */
+export function toStoredResult(record: ToolResultRecord): StoredToolResult {
   const base = {
     toolCallId: record.toolCallId,
     toolName: record.toolName,
     input: record.input,
     isError: record.isError,
   };
-  if (!record.isError) return { ...base, output: toToolResultOutput(record) };
+  if (!record.isError) {
+    const output = toToolResultOutput(record);
+    return hasMappedOutput(record)
+      ? { ...base, output, toolOutput: record.output ?? null }
+      : { ...base, output };
+  }
   const error = record.error;
   return {
     ...base,
@@ -1004,8 +1068,11 @@ function toStoredResult(record: ToolResultRecord): StoredToolResult {
   };
 }
 
-/** A stored outcome back as a record; a successful one keeps its model-facing output as `output`. */
-function fromStoredResult(stored: StoredToolResult): ToolResultRecord {
+/**
+ * A stored outcome back as a record ({@link toStoredResult} reversed): the model is shown exactly
+ * the stored model-facing output again. @internal
+ */
+export function fromStoredResult(stored: StoredToolResult): ToolResultRecord {
   const base = {
     toolCallId: stored.toolCallId,
     toolName: stored.toolName,
@@ -1014,7 +1081,15 @@ function fromStoredResult(stored: StoredToolResult): ToolResultRecord {
   };
   if (!stored.isError) {
     const output = stored.output as { type: string; value?: unknown } | undefined;
-    return { ...base, output: output?.type === "text" ? output.value : (output?.value ?? null) };
+    const mapped = "toolOutput" in stored;
+    const record: ToolResultRecord = {
+      ...base,
+      output: mapped ? stored.toolOutput : output?.type === "text" ? output.value : (output?.value ?? null),
+    };
+    if (output && MODEL_OUTPUT_TYPES.has(output.type)) {
+      rememberModelOutput(record, output as ToolResultOutput, mapped);
+    }
+    return record;
   }
   const error = stored.error ?? { code: "INTERNAL", category: "runtime", message: "Tool failed." };
   return {
@@ -1025,6 +1100,61 @@ function fromStoredResult(stored: StoredToolResult): ToolResultRecord {
       message: error.message,
     }),
   };
+}
+
+const MODEL_OUTPUT_TYPES = new Set(["text", "json", "content"]);
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
+
+function toTokenUsage(usage: Partial<TokenUsage> | undefined): TokenUsage {
+  const count = (value: unknown) => (isCount(value) ? value : 0);
+  return {
+    inputTokens: count(usage?.inputTokens),
+    outputTokens: count(usage?.outputTokens),
+    totalTokens: count(usage?.totalTokens),
+    reasoningTokens: count(usage?.reasoningTokens),
+    cachedInputTokens: count(usage?.cachedInputTokens),
+  };
+}
+
+/** The step's nested usage fields of its {@link StepResult}: none when no nested run reported. */
+function nestedOf(step: OpenStep): Pick<StepResult, "nestedUsage" | "nestedCostUsd"> {
+  const nested = step.nested;
+  return nested ? { nestedUsage: nested.usage, nestedCostUsd: nested.costUsd } : {};
+}
+
+/** Where the hooks of a run's calls report to (bound once per run). */
+interface NestedSink {
+  readonly depth: number;
+  readonly streaming: boolean;
+  usage(step: OpenStep, usage: TokenUsage, costUsd: number | undefined): void;
+  event(step: OpenStep, toolCallId: string, toolName: string, event: AgentEvent): void;
+}
+
+/** A call's {@link ToolRunHooks}: one small object per call, its methods on the prototype. */
+class CallHooks implements ToolRunHooks {
+  readonly depth: number;
+  readonly streaming: boolean;
+
+  constructor(
+    private readonly sink: NestedSink,
+    private readonly step: OpenStep,
+    private readonly toolCallId: string,
+    private readonly toolName: string,
+  ) {
+    this.depth = sink.depth;
+    this.streaming = sink.streaming;
+  }
+
+  addUsage(usage: TokenUsage, costUsd: number | undefined): void {
+    this.sink.usage(this.step, usage, costUsd);
+  }
+
+  emit(event: AgentEvent): void {
+    this.sink.event(this.step, this.toolCallId, this.toolName, event);
+  }
 }
 
 function withOptions(providerMetadata: SharedV4ProviderMetadata | undefined) {

@@ -684,3 +684,68 @@ describe("createRunStream backpressure", () => {
     expect(await collect(run.stream.textStream)).toEqual([]);
   });
 });
+
+describe("createRunStream: nested runs' deltas (subagent-event)", () => {
+  /** An event of nested run `inner`, under call `c1` of step 0; `deeper` nests it once more. */
+  const nested = (event: AgentEvent, deeper = false): AgentEvent => {
+    const inner: AgentEvent = deeper
+      ? { type: "subagent-event", runId: "run_mid", step: 0, toolCallId: "c2", toolName: "deep", event }
+      : event;
+    return {
+      type: "subagent-event",
+      runId: RUN,
+      step: 0,
+      toolCallId: "c1",
+      toolName: "expert",
+      event: inner,
+    };
+  };
+  const innerText = (delta: string, runId = "run_inner"): AgentEvent => ({
+    type: "text-delta",
+    runId,
+    step: 0,
+    delta,
+  });
+
+  it("coalesces a nested run's deltas for a slow reader, wrapped as they came; keeps everything else", async () => {
+    const run = drivenStream();
+    run.emit(ev.runStart(), ev.stepStart(0), ev.toolCall(0, "c1"));
+    run.emit(
+      nested({ type: "run-start", runId: "run_inner", agentId: "expert", runtime: "test", resumed: false }),
+    );
+    for (let index = 0; index < 300; index++) run.emit(nested(innerText(`n${index} `)));
+    // Another nested run's deltas, or the run's own, start a new entry.
+    run.emit(nested(innerText("x", "run_other")), ev.text(0, "own"));
+    for (let index = 0; index < 100; index++) run.emit(nested(innerText(`d${index}`, "run_deep"), true));
+    run.emit(ev.toolResult(0, "c1"), ev.stepEnd(0));
+    run.end();
+    const events = await collect(run.stream);
+    const joined = Array.from({ length: 300 }, (_, index) => `n${index} `).join("");
+    const deep = Array.from({ length: 100 }, (_, index) => `d${index}`).join("");
+    expect(events.slice(3)).toEqual([
+      nested({ type: "run-start", runId: "run_inner", agentId: "expert", runtime: "test", resumed: false }),
+      nested(innerText(joined)),
+      nested(innerText("x", "run_other")),
+      ev.text(0, "own"),
+      nested(innerText(deep, "run_deep"), true),
+      ev.toolResult(0, "c1"),
+      ev.stepEnd(0),
+      ev.runEnd(),
+    ]);
+    expect(stats(run.stream).retainedEvents).toBe(11);
+    // The run's answer text only.
+    expect(await collect(run.stream.textStream)).toEqual(["own"]);
+  });
+
+  it("gives a reader that keeps up every original nested event", async () => {
+    const run = drivenStream();
+    const reader = run.stream[Symbol.asyncIterator]();
+    run.emit(ev.runStart(), ev.stepStart(0), ev.toolCall(0, "c1"));
+    for (let index = 0; index < 3; index++) await reader.next();
+    const originals = Array.from({ length: 20 }, (_, index) => nested(innerText(`t${index}`)));
+    for (const event of originals) {
+      run.emit(event);
+      expect((await reader.next()).value).toBe(event);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import type {
   AgentEvent,
   ObjectDeltaEvent,
   ReasoningDeltaEvent,
+  SubagentEvent,
   TextDeltaEvent,
   ToolInputDeltaEvent,
 } from "../events/agent-event.js";
@@ -52,6 +53,41 @@ export function runStreamStats(stream: RunStream): RunStreamStats | undefined {
 /** Events whose `delta` strings join into one event when no reader has read them yet. */
 type DeltaEvent = TextDeltaEvent | ReasoningDeltaEvent | ToolInputDeltaEvent;
 
+/**
+ * A nested run's delta (a `subagent-event` around one, at any depth): its deltas coalesce like the
+ * run's own, per nested run, step and kind, and are delivered wrapped as they came.
+ */
+interface NestedDelta {
+  /** The innermost event. */
+  readonly delta: DeltaEvent;
+  /** Which nested run, step and kind: deltas with the same key join. */
+  readonly key: string;
+}
+
+/** The delta inside a `subagent-event` (at any depth), or `undefined` when it holds another event. */
+function nestedDeltaOf(event: SubagentEvent): NestedDelta | undefined {
+  let key = "";
+  let current: AgentEvent = event;
+  while (current.type === "subagent-event") {
+    key += `${current.step}\u0000${current.toolCallId}\u0000${current.event.runId}\u0000`;
+    current = current.event;
+  }
+  if (
+    current.type !== "text-delta" &&
+    current.type !== "reasoning-delta" &&
+    current.type !== "tool-input-delta"
+  ) {
+    return undefined;
+  }
+  return { delta: current, key };
+}
+
+/** `template` (a chain of `subagent-event`s) around another innermost event. */
+function rewrap(template: SubagentEvent, inner: AgentEvent): SubagentEvent {
+  const child = template.event;
+  return { ...template, event: child.type === "subagent-event" ? rewrap(child, inner) : inner };
+}
+
 /** Pieces a run's tail holds before they are joined into its chunks; bounds the strings a run holds. */
 const PENDING_PIECES = 64;
 
@@ -69,12 +105,13 @@ interface Cursor {
 }
 
 /**
- * Consecutive deltas of one kind (same step, same tool call), as one log entry read by every
- * reader through its own character offset: what a reader has not read yet comes out as one event
- * whose delta is the concatenation; a reader that keeps up gets each original event object.
+ * Consecutive deltas of one kind (same step, same tool call; a nested run's, in their
+ * `subagent-event`s, per nested run), as one log entry read by every reader through its own
+ * character offset: what a reader has not read yet comes out as one event whose delta is the
+ * concatenation (wrapped like the originals); a reader that keeps up gets each original event object.
  *
- * The text is held once however many readers there are: the events of the last up to
- * {@link PENDING_PIECES} pieces as they came (appending costs an array push), the rest in joined
+ * The text is held once however many readers there are: the last up to {@link PENDING_PIECES}
+ * pieces as they came (appending costs an array push), the rest in joined
  * strings, oldest first, each more than twice as long as the next, so a run holds O(log n)
  * strings for n deltas and each character is copied O(log n) times. When a later event closes
  * the run its text becomes one string. (An event or a rope node costs tens of bytes per piece; a
@@ -87,12 +124,12 @@ interface Cursor {
 class DeltaRun {
   /** Joined text, oldest first, each over twice as long as the next (the newest may still be a rope). */
   private chunks: string[] = [];
-  /** The events of the pieces after {@link chunks}, as appended (kept as they are: no work per piece). */
-  private tail: DeltaEvent[] = [];
+  /** The pieces after {@link chunks}, as appended (no work per piece). */
+  private tail: string[] = [];
   /** Characters over chunks and tail. */
   length = 0;
   /** The last appended event, returned as it is to a reader whose unread text is exactly its delta. */
-  last: DeltaEvent | undefined;
+  last: AgentEvent | undefined;
   /** Where {@link last}'s delta starts. */
   lastStart = -1;
   /** Latest `object-delta` of the step (text runs only). */
@@ -102,20 +139,26 @@ class DeltaRun {
   /** Counts partials, so a reader knows whether it has read the latest. */
   partialVersion = 0;
 
+  /**
+   * `type`, `runId`, `step` and `toolCallId` are the deltas' own (the innermost event's, for a
+   * nested run's); `nested` is set for a nested run's deltas: their key and the `subagent-event`
+   * chain they are delivered in.
+   */
   constructor(
     readonly type: DeltaEvent["type"],
     readonly runId: string,
     readonly step: number,
     readonly toolCallId: string | undefined,
+    readonly nested?: { readonly key: string; readonly template: SubagentEvent },
   ) {}
 
-  append(event: DeltaEvent): void {
-    const { delta } = event;
+  /** Adds a delta; `original` is the event it came in (the delta event, or its `subagent-event`). */
+  append(delta: string, original: AgentEvent): void {
     if (delta.length === 0) return;
     this.lastStart = this.length;
-    this.last = event;
+    this.last = original;
     this.length += delta.length;
-    if (this.tail.push(event) === PENDING_PIECES) this.compact();
+    if (this.tail.push(delta) === PENDING_PIECES) this.compact();
   }
 
   setPartial(event: ObjectDeltaEvent): void {
@@ -154,10 +197,11 @@ class DeltaRun {
     if (from === this.lastStart && end === this.length && this.last) return this.last;
     const delta = this.slice(from, end);
     const { runId, step } = this;
-    if (this.type === "tool-input-delta") {
-      return { type: this.type, runId, step, toolCallId: this.toolCallId as string, delta };
-    }
-    return { type: this.type, runId, step, delta };
+    const event: DeltaEvent =
+      this.type === "tool-input-delta"
+        ? { type: this.type, runId, step, toolCallId: this.toolCallId as string, delta }
+        : { type: this.type, runId, step, delta };
+    return this.nested ? rewrap(this.nested.template, event) : event;
   }
 
   /** Text between two offsets; walks back from the end, where readers mostly are. */
@@ -166,7 +210,7 @@ class DeltaRun {
     const { tail } = this;
     let end = this.length;
     for (let i = tail.length - 1; i >= 0 && end > from; i--) {
-      end = takeSlice((tail[i] as DeltaEvent).delta, end, from, to, parts);
+      end = takeSlice(tail[i] as string, end, from, to, parts);
     }
     for (let i = this.chunks.length - 1; i >= 0 && end > from; i--) {
       end = takeSlice(this.chunks[i] as string, end, from, to, parts);
@@ -183,7 +227,7 @@ class DeltaRun {
     const { chunks, tail } = this;
     // A rope built here and flattened by the join below dies young; built per piece it would not.
     let chunk = "";
-    for (let i = 0; i < tail.length; i++) chunk += (tail[i] as DeltaEvent).delta;
+    for (let i = 0; i < tail.length; i++) chunk += tail[i] as string;
     tail.length = 0;
     while (chunks.length > 0 && (chunks[chunks.length - 1] as string).length <= 2 * chunk.length) {
       // join copies both into one flat string; `+` would keep a rope of every piece.
@@ -216,7 +260,8 @@ function takeSlice(segment: string, end: number, from: number, to: number, parts
  * - Structural events (every type but the three deltas and `object-delta`) are log entries as
  *   they are; every reader gets each of these objects exactly once, in order.
  * - Consecutive non-empty `text-delta`s of one step form one entry ({@link DeltaRun}); so do
- *   `reasoning-delta`s of one step and `tool-input-delta`s of one tool call. Any other event
+ *   `reasoning-delta`s of one step and `tool-input-delta`s of one tool call, and a nested run's
+ *   deltas of each of these kinds (`subagent-event`s around them, at any depth). Any other event
  *   (but the step's `object-delta`, below) closes the entry. A reader holds only its position (an
  *   entry and a character offset in it): a reader whose unread part of the entry is exactly the
  *   last delta gets that original event (so a reader that keeps up gets every original event);
@@ -257,6 +302,27 @@ export function createRunStream(
     open = deltaRun;
     log.push(deltaRun);
   };
+  /** Adds a delta to the open run when it continues it, else to a new run. */
+  const appendDelta = (delta: DeltaEvent, original: AgentEvent, nested: NestedDelta | undefined) => {
+    if (
+      open === undefined ||
+      open.type !== delta.type ||
+      open.step !== delta.step ||
+      open.nested?.key !== nested?.key ||
+      (delta.type === "tool-input-delta" && open.toolCallId !== delta.toolCallId)
+    ) {
+      startRun(
+        new DeltaRun(
+          delta.type,
+          delta.runId,
+          delta.step,
+          delta.type === "tool-input-delta" ? delta.toolCallId : undefined,
+          nested ? { key: nested.key, template: original as SubagentEvent } : undefined,
+        ),
+      );
+    }
+    (open as DeltaRun).append(delta.delta, original);
+  };
   const emit: EventSink = (event) => {
     emitted++;
     if (onEvent) notify(onEvent, event);
@@ -266,36 +332,28 @@ export function createRunStream(
       case "tool-input-delta":
         // No text, nothing to deliver; it must not split a run (or open one) either.
         if (event.delta.length === 0) return;
-        if (
-          open === undefined ||
-          open.type !== event.type ||
-          open.step !== event.step ||
-          (event.type === "tool-input-delta" && open.toolCallId !== event.toolCallId)
-        ) {
-          startRun(
-            new DeltaRun(
-              event.type,
-              event.runId,
-              event.step,
-              event.type === "tool-input-delta" ? event.toolCallId : undefined,
-            ),
-          );
-        }
-        (open as DeltaRun).append(event);
+        appendDelta(event, event, undefined);
         break;
       case "object-delta":
         // The partial object rides with its step's text run: alternating text and partials coalesce.
-        if (!(open && open.type === "text-delta" && open.step === event.step)) {
+        if (!(open && open.type === "text-delta" && open.step === event.step && open.nested === undefined)) {
           startRun(new DeltaRun("text-delta", event.runId, event.step, undefined));
         }
         (open as DeltaRun).setPartial(event);
         break;
-      default:
+      default: {
+        const nested = event.type === "subagent-event" ? nestedDeltaOf(event) : undefined;
+        if (nested) {
+          if (nested.delta.delta.length === 0) return;
+          appendDelta(nested.delta, event, nested);
+          break;
+        }
         if (open) {
           open.seal();
           open = undefined;
         }
         log.push(event);
+      }
     }
     wake();
   };
@@ -315,7 +373,8 @@ export function createRunStream(
         if (cursor.textOnly) continue;
         return entry;
       }
-      const event = cursor.textOnly && entry.type !== "text-delta" ? undefined : entry.read(cursor);
+      const event =
+        cursor.textOnly && (entry.type !== "text-delta" || entry.nested) ? undefined : entry.read(cursor);
       if (event) return event;
       // Read out; the last entry may still grow.
       if (cursor.index === log.length - 1) return undefined;
@@ -344,7 +403,9 @@ export function createRunStream(
             run !== undefined &&
             cursor.offset === run.lastStart &&
             cursor.index === log.length - 1 &&
-            (cursor.textOnly ? run.type === "text-delta" : cursor.version === run.partialVersion) &&
+            (cursor.textOnly
+              ? run.type === "text-delta" && run.nested === undefined
+              : cursor.version === run.partialVersion) &&
             run.last !== undefined
           ) {
             cursor.offset = run.length;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createAgent } from "../create-agent.js";
 import { defineTool } from "../tools/define-tool.js";
+import { describeAgentToolCases } from "./contract/agent-tool-cases.js";
 import { describeApprovalCases } from "./contract/approval-cases.js";
 import type {
   AgentRuntimeContractCase,
@@ -81,5 +82,6 @@ export function describeAgentRuntimeContract(name: string, options: AgentRuntime
     describeReliabilityCases(context);
     describeApprovalCases(context);
     describeTracingCases(context);
+    describeAgentToolCases(context);
   });
 }

@@ -5,6 +5,7 @@ import type {
   AgentTool,
   ToolApprovalRequirement,
   ToolExecutionContext,
+  ToolModelOutput,
   ToolParseResult,
 } from "./agent-tool.js";
 import { zodIssuesToValidationIssues } from "./zod-issues.js";
@@ -30,6 +31,11 @@ export interface DefineToolOptions<INPUT extends z.ZodType, OUTPUT extends z.Zod
   timeoutMs?: number;
   /** The call waits for a person's approval before it runs (`true`, or a function of the input). */
   needsApproval?: ToolApprovalRequirement<z.output<INPUT>>;
+  /**
+   * What the model is shown of a result (e.g. an image as content parts), when not the result
+   * itself; see {@link AgentTool.toModelOutput}. Gets the validated output.
+   */
+  toModelOutput?: (output: OUTPUT extends z.ZodType ? z.output<OUTPUT> : unknown) => ToolModelOutput;
 }
 
 /**
@@ -86,5 +92,6 @@ export function defineTool<INPUT extends z.ZodType, OUTPUT extends z.ZodType | u
     execute: options.execute as never,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.needsApproval === undefined ? {} : { needsApproval: options.needsApproval }),
+    ...(options.toModelOutput === undefined ? {} : { toModelOutput: options.toModelOutput }),
   };
 }

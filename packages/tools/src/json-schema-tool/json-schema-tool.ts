@@ -2,6 +2,7 @@ import {
   type AgentTool,
   InvalidDefinitionError,
   type ToolExecutionContext,
+  type ToolModelOutput,
   type ValidationIssue,
 } from "@flowmaestro/runtime";
 import {
@@ -47,6 +48,8 @@ export interface JsonSchemaToolOptions<INPUT = Record<string, unknown>, OUTPUT =
   execute: (input: INPUT, context: ToolExecutionContext) => OUTPUT | PromiseLike<OUTPUT>;
   /** Milliseconds before the call is abandoned with a `TOOL_TIMEOUT` tool error. No timeout when unset. */
   timeoutMs?: number;
+  /** How the result is shown to the model (see `toModelOutput` of `AgentTool`); as JSON or text when unset. */
+  toModelOutput?: (output: OUTPUT) => ToolModelOutput;
   /**
    * Whether a person must approve each call: the run suspends before the call runs (see
    * `needsApproval` of `AgentTool`); the agent then needs a run store.
@@ -195,6 +198,7 @@ export function createJsonSchemaTool<INPUT, OUTPUT>(
       : { parseOutput: (value: unknown) => parseWith<OUTPUT>(outputValidator, value) }),
     execute: (value: INPUT, context: ToolExecutionContext) => execute(value, context),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.toModelOutput === undefined ? {} : { toModelOutput: options.toModelOutput }),
     kind,
     needsApproval: options.needsApproval ?? false,
     schemaWarnings,

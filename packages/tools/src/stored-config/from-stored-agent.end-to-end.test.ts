@@ -99,7 +99,7 @@ describe("a stored agent on the legacy runtime", () => {
         { ticketId: "T-100", workflowId: "wf_tickets", input: { subject: "Login broken" } },
       ],
       ["search_policies", false, [{ id: "policy#refunds", score: 0.93, text: "Refunds within 30 days." }]],
-      ["create_issue", false, 'Created issue "Login bug" as #7'],
+      ["create_issue", false, { content: [{ type: "text", text: 'Created issue "Login bug" as #7' }] }],
     ]);
     expect(spies.search).toHaveBeenCalledWith(
       { knowledgeBaseId: "kb_policies", query: "refund window", topK: 3 },

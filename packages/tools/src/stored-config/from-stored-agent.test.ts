@@ -88,7 +88,9 @@ describe("fromStoredAgent", () => {
     expect(await callTool(search!, { query: "refund" })).toMatchObject({
       output: [{ id: "policy#refunds" }],
     });
-    expect(await callTool(issue!, { title: "Bug" })).toMatchObject({ output: 'Created issue "Bug" as #7' });
+    expect(await callTool(issue!, { title: "Bug" })).toMatchObject({
+      output: { content: [{ type: "text", text: 'Created issue "Bug" as #7' }] },
+    });
     expect(spies.workflows).toHaveBeenCalledWith(
       "wf_tickets",
       { subject: "Login broken" },

@@ -18,7 +18,7 @@ function fakeClient(answer: (name: string, args: Record<string, unknown> | undef
 }
 
 describe("mcpTool", () => {
-  it("calls the server's tool with validated arguments and returns its text", async () => {
+  it("calls the server's tool with validated arguments and returns its result", async () => {
     const client = fakeClient((name, args) => ({
       content: [{ type: "text", text: `created ${String(args?.title)} via ${name}` }],
     }));
@@ -28,14 +28,17 @@ describe("mcpTool", () => {
     );
     expect(tool.kind).toBe("mcp");
     const result = await callTool(tool, { repo: "acme/app", title: "Bug" });
-    expect(result).toMatchObject({ isError: false, output: "created Bug via create_issue" });
+    expect(result).toMatchObject({
+      isError: false,
+      output: { content: [{ type: "text", text: "created Bug via create_issue" }] },
+    });
     expect(client.callTool).toHaveBeenCalledWith(
       { name: "create_issue", arguments: { repo: "acme/app", title: "Bug" } },
       { signal: expect.any(AbortSignal) },
     );
   });
 
-  it("calls the tool by its own name by default and prefers structured content", async () => {
+  it("calls the tool by its own name by default and keeps structured content", async () => {
     const client = fakeClient(() => ({
       content: [
         { type: "text", text: '{"n":1}' },
@@ -47,11 +50,11 @@ describe("mcpTool", () => {
       { name: "count", serverId: "s", inputSchema: { type: "object" } },
       { mcpClients: { s: client } },
     );
-    expect(await callTool(tool, {})).toMatchObject({ output: { n: 1 } });
+    expect(await callTool(tool, {})).toMatchObject({ output: { structuredContent: { n: 1 } } });
     expect(client.callTool.mock.calls[0]?.[0].name).toBe("count");
   });
 
-  it("summarises non-text content", async () => {
+  it("shows the model every content block: text, images, resources", async () => {
     const client = fakeClient(() => ({
       content: [
         { type: "text", text: "Here:" },
@@ -64,9 +67,16 @@ describe("mcpTool", () => {
       { name: "fetch", serverId: "s", inputSchema: { type: "object" } },
       { mcpClients: { s: client } },
     );
-    expect((await callTool(tool, {})).output).toBe(
-      "Here:\n[image image/png]\n[resource file:///a.txt]\ninline b",
-    );
+    const output = (await callTool(tool, {})).output;
+    expect(tool.toModelOutput?.(output as never)).toEqual({
+      type: "content",
+      value: [
+        { type: "text", text: "Here:" },
+        { type: "image-data", data: "AAAA", mediaType: "image/png" },
+        { type: "text", text: "[Resource link a <file:///a.txt>]" },
+        { type: "text", text: "[Resource file:///b.txt]\ninline b" },
+      ],
+    });
   });
 
   it("turns isError results into tool errors carrying the server's text", async () => {
@@ -116,7 +126,7 @@ describe("mcpTool", () => {
     );
     const result = await callTool(tool, {});
     expect(result.error?.code).toBe("INVALID_TOOL_OUTPUT");
-    expect(result.error?.message).toContain("`count` must be of type");
+    expect(result.error?.message).toContain("`structuredContent.count` must be of type");
   });
 
   it("times out and aborts the MCP request", async () => {

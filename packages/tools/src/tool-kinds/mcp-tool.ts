@@ -1,9 +1,11 @@
 import { McpToolError } from "../errors/mcp-tool-error.js";
 import { MissingToolResolverError } from "../errors/missing-tool-resolver-error.js";
 import type { FlowMaestroTool } from "../json-schema-tool/flow-maestro-tool.js";
+import type { JSONSchema } from "../json-schema-tool/json-schema.js";
 import { createJsonSchemaTool } from "../json-schema-tool/json-schema-tool.js";
 import { type ToolFieldNames, toolFieldNames } from "../json-schema-tool/tool-field-names.js";
-import type { McpCallToolResult, McpClient } from "./mcp-client.js";
+import type { McpClient } from "./mcp-client.js";
+import { type McpToolOutput, mcpResultText, mcpToolModelOutput } from "./mcp-result.js";
 import type { ToolImportContext } from "./tool-import-context.js";
 import type { ToolKindOptions } from "./tool-kind-options.js";
 
@@ -23,10 +25,10 @@ export interface McpToolOptions extends ToolKindOptions {
  * An `mcp` tool: forwards the model's validated arguments to a tool on an MCP server through the
  * host's {@link McpClient} (`context.mcpClients[serverId]`), passing the call's abort signal.
  *
- * The result goes back to the model as the server's `structuredContent` when it sent one, else as
- * its text content (non-text blocks are summarised, e.g. `[image image/png]`). A result with
- * `isError: true` becomes an {@link McpToolError} whose message is the server's text, reported to
- * the model as a tool error.
+ * The tool's output is the server's `{ content, structuredContent }`; the model sees the content
+ * blocks as they are (text, images and files as content parts, see {@link mcpToolModelOutput}), or
+ * the structured content when there is no content. A result with `isError: true` becomes an
+ * {@link McpToolError} whose message is the server's text, reported to the model as a tool error.
  *
  * @throws {MissingToolResolverError} when `context.mcpClients` has no client for `serverId`.
  * @throws {InvalidDefinitionError} for a bad name, schema or timeout.
@@ -61,10 +63,21 @@ export function buildMcpTool(
   }
   const mcpToolName = options.toolName ?? options.name;
   const toolName = options.name;
-  return createJsonSchemaTool<Record<string, unknown>, unknown>(
+  return createJsonSchemaTool<Record<string, unknown>, McpToolOutput>(
     {
       ...options,
+      // The server's output schema describes its `structuredContent`.
+      ...(options.outputSchema === undefined
+        ? {}
+        : {
+            outputSchema: {
+              type: "object",
+              properties: { structuredContent: options.outputSchema },
+              required: ["structuredContent"],
+            } as JSONSchema,
+          }),
       conversion: context.conversion,
+      toModelOutput: mcpToolModelOutput,
       execute: async (input, toolContext) => {
         const result = await client.callTool(
           { name: mcpToolName, arguments: input },
@@ -81,31 +94,17 @@ export function buildMcpTool(
             toolCallId: toolContext.toolCallId,
             serverId,
             mcpToolName,
-            text: contentText(result),
+            text: mcpResultText(result),
             result,
           });
         }
-        return result.structuredContent ?? contentText(result);
+        return {
+          content: Array.isArray(result.content) ? result.content : [],
+          ...(result.structuredContent === undefined ? {} : { structuredContent: result.structuredContent }),
+        };
       },
     },
     "mcp",
     fields,
   );
-}
-
-/** The result's content as text: text blocks as they are, other blocks as a short placeholder. */
-function contentText(result: McpCallToolResult): string {
-  const blocks = Array.isArray(result.content) ? result.content : [];
-  return blocks
-    .map((block) => {
-      if (block.type === "text" && typeof block.text === "string") return block.text;
-      const other = block as Record<string, unknown>;
-      if (block.type === "resource" && typeof other.resource === "object" && other.resource !== null) {
-        const resource = other.resource as Record<string, unknown>;
-        return typeof resource.text === "string" ? resource.text : `[resource ${String(resource.uri)}]`;
-      }
-      if (block.type === "resource_link") return `[resource ${String(other.uri)}]`;
-      return `[${block.type}${typeof other.mimeType === "string" ? ` ${other.mimeType}` : ""}]`;
-    })
-    .join("\n");
 }

@@ -8,7 +8,7 @@ import type { ModelMessage } from "ai";
 import { expect } from "vitest";
 import { z } from "zod";
 import type { ResumeOptions } from "../../agent-runtime.js";
-import { type Agent, type AgentRunOptions, createAgent } from "../../create-agent.js";
+import { type Agent, createAgent } from "../../create-agent.js";
 import type { AgentEvent } from "../../events/agent-event.js";
 import type { AgentOutputSchema } from "../../output/output-schema.js";
 import type { ApprovalDecision, RunResult } from "../../run-result.js";
@@ -18,6 +18,7 @@ import { createInMemoryRunStore, type InMemoryRunStore } from "../in-memory-run-
 import { createScriptedModel, type ScriptedModel, type ScriptedTurn } from "../scripted-model.js";
 import type { ContractContext } from "./contract-context.js";
 import { expectValidEventOrder } from "./expect-valid-event-order.js";
+import { MODES, type Mode, runIn } from "./run-in.js";
 
 /** Names of the approval, budget, cost and structured-output cases, for `skip`. */
 export type ApprovalContractCase =
@@ -45,26 +46,6 @@ export type ApprovalContractCase =
   | "structured output"
   | "structured output from JSON Schema, per run"
   | "invalid structured output";
-
-type Mode = "execute" | "stream";
-const MODES: readonly Mode[] = ["execute", "stream"];
-
-/** Runs an agent in a mode and returns its result and events. */
-async function runIn(
-  mode: Mode,
-  agent: Agent,
-  input: string | readonly ModelMessage[],
-  options: AgentRunOptions = {},
-): Promise<{ result: RunResult; events: AgentEvent[] }> {
-  const events: AgentEvent[] = [];
-  if (mode === "execute") {
-    const result = await agent.execute(input, { ...options, onEvent: (event) => void events.push(event) });
-    return { result, events };
-  }
-  const stream = agent.stream(input, options);
-  for await (const event of stream) events.push(event);
-  return { result: await stream.result, events };
-}
 
 /** Resumes a run in a mode (`resume` or `resumeStream`) and returns its result and events. */
 async function resumeIn(

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { AgentEvent } from "../../events/agent-event.js";
+import type { AgentEvent, SubagentEvent } from "../../events/agent-event.js";
 import type { PendingApproval, RunResult } from "../../run-result.js";
 
 /** Options of {@link expectValidEventOrder}. */
@@ -20,7 +20,10 @@ export interface EventOrderOptions {
  * their step; exactly one outcome (`tool-result`, `tool-error` or `tool-approval-request`) per
  * tool call, after the call and before its step ends; a step with approval requests never ends:
  * the run ends `suspended` with those approvals pending; a resumed run starts with the decided
- * calls' outcomes and the suspended step's `step-end`; `error` only after the last step.
+ * calls' outcomes and the suspended step's `step-end`; `error` only after the last step;
+ * `subagent-event`s of a call between its `tool-call` and its outcome, each nested run's events in
+ * this same order (checked recursively; a nested run cut off by its call's outcome only has to
+ * start with `run-start`).
  */
 export function expectValidEventOrder(events: readonly AgentEvent[], options: EventOrderOptions = {}): void {
   const first = events[0];
@@ -42,6 +45,14 @@ export function expectValidEventOrder(events: readonly AgentEvent[], options: Ev
   const answered = new Set<string>();
   const awaiting = new Map<string, string>(); // toolCallId → approvalId
   const approvalIds = new Set<string>();
+  /** Nested runs' events, by tool call and nested run id. */
+  const nested = new Map<string, AgentEvent[]>();
+  const addNested = (event: SubagentEvent) => {
+    const key = `${event.toolCallId}\u0000${event.event.runId}`;
+    const group = nested.get(key);
+    if (group) group.push(event.event);
+    else nested.set(key, [event.event]);
+  };
 
   // A resumed run: the decided calls' outcomes and the suspended step's end come first.
   let position = 1;
@@ -51,6 +62,15 @@ export function expectValidEventOrder(events: readonly AgentEvent[], options: Ev
     let step: number | undefined;
     for (; position < events.length; position++) {
       const event = events[position]!;
+      if (event.type === "subagent-event") {
+        // A decided call that runs an agent: its events come before its outcome.
+        expect(expected, "a resumed run's subagent-events belong to a decided call").toContain(
+          event.toolCallId,
+        );
+        expect(outcomes, "no subagent-event after its call's outcome").not.toContain(event.toolCallId);
+        addNested(event);
+        continue;
+      }
       if (event.type !== "tool-result" && event.type !== "tool-error") break;
       step ??= event.step;
       expect(event.step, "a resumed run's outcomes are under the suspended step").toBe(step);
@@ -72,7 +92,7 @@ export function expectValidEventOrder(events: readonly AgentEvent[], options: Ev
     // Once a call waits for approval, only the step's other outcomes and the run's end may follow.
     if (awaiting.size > 0) {
       expect(
-        ["tool-result", "tool-error", "tool-approval-request", "run-end"],
+        ["tool-result", "tool-error", "tool-approval-request", "subagent-event", "run-end"],
         `no "${event.type}" after an approval request: the run suspends`,
       ).toContain(event.type);
     }
@@ -135,6 +155,16 @@ export function expectValidEventOrder(events: readonly AgentEvent[], options: Ev
         expect(awaiting.has(event.toolCallId), "a call waiting for approval has no outcome yet").toBe(false);
         answered.add(event.toolCallId);
         break;
+      case "subagent-event": {
+        expect(event.step, "a subagent-event is inside its step").toBe(openStep);
+        expect(called.has(event.toolCallId), "a subagent-event follows its tool-call").toBe(true);
+        expect(answered.has(event.toolCallId), "no subagent-event after its call's outcome").toBe(false);
+        expect(awaiting.has(event.toolCallId), "no subagent-event for a call waiting for approval").toBe(
+          false,
+        );
+        addNested(event);
+        break;
+      }
       case "step-end":
         expect(event.step).toBe(openStep);
         // Every call of the step has its one outcome before the step ends.
@@ -164,6 +194,10 @@ export function expectValidEventOrder(events: readonly AgentEvent[], options: Ev
         break;
       }
     }
+  }
+  for (const group of nested.values()) {
+    if (group.some((event) => event.type === "run-end")) expectValidEventOrder(group);
+    else expect(group[0]?.type, "a nested run starts with run-start").toBe("run-start");
   }
 }
 
