@@ -6,7 +6,9 @@
 //     CommonJS (`nodenext`), under `bundler` resolution, and with `exactOptionalPropertyTypes`
 //     (that variant also has vitest and typechecks `@flowmaestro/runtime/testing/contract`);
 //   - compiles the ESM and CommonJS consumers and runs them on Node: both runtimes execute an
-//     agent on the scripted model of `@flowmaestro/runtime/testing`, with vitest not resolvable.
+//     agent on the scripted model of `@flowmaestro/runtime/testing`, with vitest not resolvable,
+//     with memory on a libSQL file, a JSON-Schema tool and an MCP tool (the fixture's own
+//     `createMcpServer`, mcp-server.ts, run as a child process over stdio), and suspend/resume.
 // Packages must be built first (`npm test` builds before it runs checks).
 //
 // Usage: node scripts/check-consumer.mjs [--tarballs DIR]   (DIR: already packed *.tgz files)
@@ -218,8 +220,14 @@ function checkVitestUnresolvable(fromDir) {
 async function checkVariant(variant, index, runnable) {
   const dir = join(variant.tree, `consumer-${index}`);
   mkdirSync(dir, { recursive: true });
-  const files = ["consumer.ts", "entries.ts", ...(variant.withContract ? ["contract.ts"] : [])];
+  const files = [
+    "consumer.ts",
+    "mcp-server.ts",
+    "entries.ts",
+    ...(variant.withContract ? ["contract.ts"] : []),
+  ];
   cpSync(join(fixture, "consumer.ts"), join(dir, "consumer.ts"));
+  cpSync(join(fixture, "mcp-server.ts"), join(dir, "mcp-server.ts"));
   if (variant.withContract) cpSync(join(fixture, "contract.ts"), join(dir, "contract.ts"));
   writeFileSync(join(dir, "entries.ts"), entriesModule(runnable));
   writeFileSync(

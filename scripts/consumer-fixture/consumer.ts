@@ -1,12 +1,14 @@
 // A new user's code against the packed packages (see scripts/check-consumer.mjs). It is
 // typechecked strictly (`skipLibCheck: false`) as ESM and as CommonJS and under `bundler`
-// resolution, then compiled and run on Node: it builds an agent on a scripted model from
-// `@flowmaestro/runtime/testing` (with no vitest installed) and runs it on both runtimes.
+// resolution, then compiled and run on Node: it builds agents on a scripted model from
+// `@flowmaestro/runtime/testing` (with no vitest installed) and runs them on both runtimes, with
+// memory, a JSON-Schema tool and an MCP tool served by mcp-server.ts in a child process.
 // The `@ts-expect-error` lines fail the typecheck if our types degrade to `any`.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { createMcpClients } from "@flowmaestro/mcp";
 import { createMemory, type Memory, type StorageAdapter } from "@flowmaestro/memory";
 import { createLibsqlStorage } from "@flowmaestro/memory/libsql";
 import {
@@ -169,24 +171,51 @@ async function main(): Promise<void> {
     throw new Error("kit broke");
 
   // Memory on the embedded libSQL default (a temp file): a thread started on one runtime goes on
-  // on the other, read back as plain messages.
+  // on the other, read back as plain messages. The agent also has a JSON-Schema tool and an MCP
+  // tool, served by mcp-server.js (this project's own createMcpServer) as a child process.
   const dir = mkdtempSync(join(tmpdir(), "fm-consumer-"));
+  const mcp = createMcpClients({
+    servers: {
+      calc: { command: process.execPath, args: [join(dirname(process.argv[1] ?? "."), "mcp-server.js")] },
+    },
+  });
   try {
+    const mcpTools = await mcp.tools();
     const storage: StorageAdapter = createLibsqlStorage({ url: `file:${join(dir, "agent.db")}` });
     const memory: Memory = createMemory({ storage, lastMessages: 10 });
     const ids = { threadId: "t-1", resourceId: "user-1" };
     for (const runtime of [legacy, mastra]) {
-      const agent = createAgent({ runtime, name: "calc", model: scripted(), tools: [add], memory });
-      const result = await agent.execute("What is 2 + 40?", ids);
-      if (result.status !== "completed")
-        throw new Error(`${runtime.name} with memory: ${result.error?.message}`);
+      // One turn with the MCP tool and the JSON-Schema tool, then one with a Zod tool.
+      const model = createScriptedModel({
+        turns: [
+          {
+            toolCalls: [
+              { toolName: "calc_multiply", input: { a: 6, b: 7 } },
+              { toolName: "greet", input: { name: "Ada" } },
+            ],
+          },
+          (call) => ({ text: `${/product\D*(\d+)/.exec(JSON.stringify(call.prompt.at(-1)))?.[1] ?? "?"}` }),
+          { toolCalls: [{ toolName: "add", input: { a: 2, b: 40 } }] },
+          { text: "The sum is 42." },
+        ],
+      });
+      const agent = createAgent({ runtime, name: "mixed", model, tools: [add, greet, ...mcpTools], memory });
+      const mixed = await agent.execute("6 × 7, and greet Ada", ids);
+      const sum = await agent.execute("What is 2 + 40?", ids);
+      model.assertAllTurnsUsed();
+      if (mixed.status !== "completed" || mixed.text !== "42" || sum.status !== "completed")
+        throw new Error(
+          `${runtime.name} with memory, an MCP and a JSON-Schema tool: ${mixed.status} ${mixed.text} ${mixed.error?.message ?? sum.error?.message}`,
+        );
+      statuses.push(`${runtime.name} mcp+json-schema ${mixed.text}`);
     }
     const stored = await memory.getMessages(ids);
     const users = stored.filter((message) => message.role === "user").length;
-    if (users !== 2) throw new Error(`memory stored ${users} user messages, expected 2`);
+    if (users !== 4) throw new Error(`memory stored ${users} user messages, expected 4`);
     statuses.push(`memory ${stored.length} messages`);
     await storage.close();
   } finally {
+    await mcp.close();
     rmSync(dir, { recursive: true, force: true });
   }
 
