@@ -214,8 +214,12 @@ export function resolveAgentDefinition(
   return resolved;
 }
 
-/** A cost budget needs a price for every model the run may call (the fallbacks included). */
-function checkPricesForBudget(definition: ResolvedAgentDefinition, field: string): void {
+/**
+ * A cost budget needs a price for every model the run may call (the fallbacks included): a typed
+ * error up front, not a run that cannot stop. Also run by the kit, for definitions a host hands a
+ * runtime directly. @internal
+ */
+export function checkPricesForBudget(definition: ResolvedAgentDefinition, field = "pricing"): void {
   if (definition.budget?.maxCostUsd === undefined) return;
   const unpriced = definition.models
     .map(modelInfoOf)

@@ -1,6 +1,7 @@
 import type { ModelMessage } from "ai";
 import type { AgentInput, MemoryOverrides, ResolvedAgentDefinition } from "../agent-definition.js";
 import type { AgentRuntime, ResumeOptions, RunContext, RunOptions, RunStream } from "../agent-runtime.js";
+import { checkPricesForBudget } from "../definition/resolve-agent-definition.js";
 import { validateRunOptions } from "../definition/validate-run-options.js";
 import { AbortedError } from "../errors/aborted-error.js";
 import { AgentSdkError } from "../errors/agent-sdk-error.js";
@@ -146,7 +147,7 @@ export function createAgentRuntime<EXTRA extends object = object>(
       });
     }
     const checked = validateRunOptions(runOptions);
-    checkPrices(definition);
+    checkPricesForBudget(definition);
     return { messages: normalizeInput(input), runOptions: checked, memory: memoryOf(definition, checked) };
   };
 
@@ -441,7 +442,7 @@ export function createAgentRuntime<EXTRA extends object = object>(
         });
       }
       const runOptions = validateResumeOptions(resumeOptions);
-      checkPrices(definition);
+      checkPricesForBudget(definition);
       const store = runStoreOf(definition);
       const resourceId = runOptions.resourceId ?? NO_RESOURCE;
       const claimed = await claimSuspendedRun(store, definition, runId, resourceId, decisions);
@@ -525,25 +526,6 @@ function budgetCheck(
       tokens: priorTokens + total.usage.totalTokens,
       costUsd: priorCost === undefined || total.costUsd === undefined ? undefined : priorCost + total.costUsd,
     });
-}
-
-/** A cost budget needs a price for every model of the agent: a typed error up front, not a run that cannot stop. */
-function checkPrices(definition: ResolvedAgentDefinition): void {
-  if (definition.budget?.maxCostUsd === undefined) return;
-  const unpriced = definition.models
-    .map(modelInfoOf)
-    .filter((info) => priceOf(definition.pricing, info) === undefined);
-  if (unpriced.length === 0) return;
-  throw new InvalidDefinitionError({
-    issues: [
-      {
-        field: "pricing",
-        expected: `a price for every model of an agent with budget.maxCostUsd (missing: ${unpriced
-          .map((info) => `${info.provider}/${info.modelId}`)
-          .join(", ")})`,
-      },
-    ],
-  });
 }
 
 const RESUME_OPTION_KEYS = new Set(["signal", "onEvent", "context", "resourceId", "memory"]);

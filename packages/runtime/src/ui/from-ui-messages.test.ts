@@ -2,7 +2,7 @@ import { lastAssistantMessageIsCompleteWithApprovalResponses, readUIMessageStrea
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { AgentEvent } from "../events/agent-event.js";
-import { arrayRun, ev, RUN_ID } from "./__fixtures__/run-events.js";
+import { arrayRun, RUN_ID, resumedRun, suspendingRun } from "./__fixtures__/run-events.js";
 import { approvalDecisionsFrom } from "./approval-decisions-from.js";
 import { fromUIMessages, lastUserMessage } from "./from-ui-messages.js";
 import type { RunUIMessage } from "./run-ui-message.js";
@@ -41,28 +41,6 @@ const user: UIMessage = {
   parts: [{ type: "text", text: "Delete a.txt and b.txt" }],
 };
 
-const suspending: AgentEvent[] = [
-  ev.runStart(),
-  ev.stepStart(0),
-  ev.text(0, "Deleting both."),
-  ev.call(0, "call_a", "deleteFile", { path: "a.txt" }),
-  ev.call(0, "call_b", "deleteFile", { path: "b.txt" }),
-  ev.approval(0, "approval_a", "call_a", "deleteFile", { path: "a.txt" }),
-  ev.approval(0, "approval_b", "call_b", "deleteFile", { path: "b.txt" }),
-  ev.runEnd({ status: "suspended", finishReason: "tool-calls" }),
-];
-
-const resumed: AgentEvent[] = [
-  ev.runStart(true),
-  ev.result(0, "call_a", "deleteFile", { deleted: "a.txt" }),
-  ev.declined(0, "call_b", "deleteFile", "keep b"),
-  ev.stepEnd(0, "tool-calls"),
-  ev.stepStart(1),
-  ev.text(1, "Deleted a.txt; kept b.txt."),
-  ev.stepEnd(1),
-  ev.runEnd({ text: "Deleted a.txt; kept b.txt." }),
-];
-
 /** The error a call rejects with, as a plain object (field + code). */
 async function rejection(promise: Promise<unknown>): Promise<{ code: string; field: string }> {
   const error = await promise.then(
@@ -87,7 +65,7 @@ function thrown(call: () => unknown): { code: string; field: string } {
 
 describe("approvalDecisionsFrom", () => {
   it("reads the decisions useChat sends back, with the run id from the message metadata", async () => {
-    const suspended = await messageOf(suspending);
+    const suspended = await messageOf(suspendingRun);
     const pending = [user, suspended];
     // Nothing answered yet: a normal turn; useChat would not send it automatically either.
     expect(approvalDecisionsFrom(pending)).toBeUndefined();
@@ -111,7 +89,7 @@ describe("approvalDecisionsFrom", () => {
   });
 
   it("never takes tool arguments from the client", async () => {
-    const answered = respond(await messageOf(suspending), "approval_a", true);
+    const answered = respond(await messageOf(suspendingRun), "approval_a", true);
     const tampered = {
       ...answered,
       parts: answered.parts.map((part) =>
@@ -128,12 +106,12 @@ describe("approvalDecisionsFrom", () => {
     expect(approvalDecisionsFrom([])).toBeUndefined();
     expect(approvalDecisionsFrom("nonsense")).toBeUndefined();
     // A user message after a pending approval: the user moved on.
-    const answered = respond(await messageOf(suspending), "approval_a", true);
+    const answered = respond(await messageOf(suspendingRun), "approval_a", true);
     expect(approvalDecisionsFrom([user, answered, { ...user, id: "msg_user_2" }])).toBeUndefined();
   });
 
   it("rejects malformed decisions and a missing run id, naming the field", async () => {
-    const answered = respond(await messageOf(suspending), "approval_a", true);
+    const answered = respond(await messageOf(suspendingRun), "approval_a", true);
     const withoutRun = { ...answered, metadata: {} };
     expect(thrown(() => approvalDecisionsFrom([user, withoutRun]))).toEqual({
       code: "INVALID_INPUT",
@@ -144,7 +122,7 @@ describe("approvalDecisionsFrom", () => {
       code: "INVALID_INPUT",
       field: "messages.1.parts.2.approval.approved",
     });
-    const longReason = respond(await messageOf(suspending), "approval_a", false, "x".repeat(2001));
+    const longReason = respond(await messageOf(suspendingRun), "approval_a", false, "x".repeat(2001));
     expect(thrown(() => approvalDecisionsFrom([user, longReason]))).toEqual({
       code: "INVALID_INPUT",
       field: "messages.1.parts.2.approval.reason",
@@ -154,18 +132,22 @@ describe("approvalDecisionsFrom", () => {
 
 describe("fromUIMessages", () => {
   it("leaves out calls that wait for approval (the suspended run holds them)", async () => {
-    const answered = respond(respond(await messageOf(suspending), "approval_a", true), "approval_b", false);
+    const answered = respond(
+      respond(await messageOf(suspendingRun), "approval_a", true),
+      "approval_b",
+      false,
+    );
     const { input } = await fromUIMessages([user, answered]);
     expect(input).toEqual([
       { role: "user", content: [{ type: "text", text: "Delete a.txt and b.txt" }] },
-      { role: "assistant", content: [{ type: "text", text: "Deleting both." }] },
+      { role: "assistant", content: [{ type: "text", text: "I will delete both files." }] },
     ]);
   });
 
   it("converts a finished approval round trip to plain tool calls and results", async () => {
-    const suspended = await messageOf(suspending);
+    const suspended = await messageOf(suspendingRun);
     const answered = respond(respond(suspended, "approval_a", true), "approval_b", false, "keep b");
-    const finished = await messageOf(resumed, answered);
+    const finished = await messageOf(resumedRun, answered);
     const next: UIMessage = { id: "msg_user_2", role: "user", parts: [{ type: "text", text: "Thanks" }] };
     const { input } = await fromUIMessages(JSON.parse(JSON.stringify([user, finished, next])));
     expect(input).toEqual([
@@ -173,7 +155,7 @@ describe("fromUIMessages", () => {
       {
         role: "assistant",
         content: [
-          { type: "text", text: "Deleting both." },
+          { type: "text", text: "I will delete both files." },
           { type: "tool-call", toolCallId: "call_a", toolName: "deleteFile", input: { path: "a.txt" } },
           { type: "tool-call", toolCallId: "call_b", toolName: "deleteFile", input: { path: "b.txt" } },
         ],
@@ -236,8 +218,12 @@ describe("fromUIMessages", () => {
 
 describe("lastUserMessage", () => {
   it("keeps only the newest user message, for agents whose memory holds the history", async () => {
-    const answered = respond(respond(await messageOf(suspending), "approval_a", true), "approval_b", false);
-    const finished = await messageOf(resumed, answered);
+    const answered = respond(
+      respond(await messageOf(suspendingRun), "approval_a", true),
+      "approval_b",
+      false,
+    );
+    const finished = await messageOf(resumedRun, answered);
     const next: UIMessage = { id: "msg_user_2", role: "user", parts: [{ type: "text", text: "And c.txt?" }] };
     expect(await lastUserMessage([user, finished, next])).toEqual({
       input: [{ role: "user", content: [{ type: "text", text: "And c.txt?" }] }],

@@ -4,7 +4,17 @@ import type { RunStream } from "../agent-runtime.js";
 import type { AgentEvent } from "../events/agent-event.js";
 import { createRunStream } from "../kit/run-stream.js";
 import type { RunResult } from "../run-result.js";
-import { arrayRun, countingRun, ev, failure, RUN_ID, runResult, usage } from "./__fixtures__/run-events.js";
+import {
+  arrayRun,
+  countingRun,
+  ev,
+  failure,
+  RUN_ID,
+  resumedRun,
+  runResult,
+  suspendingRun,
+  usage,
+} from "./__fixtures__/run-events.js";
 import type { RunUIMessage } from "./run-ui-message.js";
 import { toUIMessageStream } from "./to-ui-message-stream.js";
 import { toUIMessageStreamResponse } from "./to-ui-message-stream-response.js";
@@ -55,23 +65,6 @@ const weatherRun: AgentEvent[] = [
 ];
 
 /** A run that suspends: two calls in one step, both waiting for approval. */
-const suspendingRun: AgentEvent[] = [
-  ev.runStart(),
-  ev.stepStart(0),
-  ev.text(0, "I will delete both files."),
-  ev.call(0, "call_a", "deleteFile", { path: "a.txt" }),
-  ev.call(0, "call_b", "deleteFile", { path: "b.txt" }),
-  ev.approval(0, "approval_a", "call_a", "deleteFile", { path: "a.txt" }),
-  ev.approval(0, "approval_b", "call_b", "deleteFile", { path: "b.txt" }),
-  ev.runEnd({
-    status: "suspended",
-    finishReason: "tool-calls",
-    pendingApprovals: [
-      { approvalId: "approval_a", toolCallId: "call_a", toolName: "deleteFile", input: { path: "a.txt" } },
-      { approvalId: "approval_b", toolCallId: "call_b", toolName: "deleteFile", input: { path: "b.txt" } },
-    ],
-  }),
-];
 
 /** What `useChat`'s `addToolApprovalResponse` does to the message. */
 function respond(
@@ -247,16 +240,6 @@ describe("toUIMessageStream", () => {
   it("continues the same message with the resumed run: outputs, a declined call, then the next step", async () => {
     const suspended = await messageOf(toUIMessageStream(runOf(suspendingRun), { messageId: "msg_1" }));
     const answered = respond(respond(suspended, "approval_a", true), "approval_b", false, "keep b");
-    const resumedRun: AgentEvent[] = [
-      ev.runStart(true),
-      ev.result(0, "call_a", "deleteFile", { deleted: "a.txt" }),
-      ev.declined(0, "call_b", "deleteFile", "keep b"),
-      ev.stepEnd(0, "tool-calls"),
-      ev.stepStart(1),
-      ev.text(1, "Deleted a.txt; kept b.txt."),
-      ev.stepEnd(1),
-      ev.runEnd({ text: "Deleted a.txt; kept b.txt." }),
-    ];
 
     const chunks = await chunksOf(toUIMessageStream(runOf(resumedRun)));
     // No message id of its own: the client keeps continuing the message it has.

@@ -221,3 +221,34 @@ export function arrayRun(events: readonly AgentEvent[]): RunStream {
     },
   };
 }
+
+/** A step with two calls that wait for approval: the run suspends. */
+export const suspendingRun: AgentEvent[] = [
+  ev.runStart(),
+  ev.stepStart(0),
+  ev.text(0, "I will delete both files."),
+  ev.call(0, "call_a", "deleteFile", { path: "a.txt" }),
+  ev.call(0, "call_b", "deleteFile", { path: "b.txt" }),
+  ev.approval(0, "approval_a", "call_a", "deleteFile", { path: "a.txt" }),
+  ev.approval(0, "approval_b", "call_b", "deleteFile", { path: "b.txt" }),
+  ev.runEnd({
+    status: "suspended",
+    finishReason: "tool-calls",
+    pendingApprovals: [
+      { approvalId: "approval_a", toolCallId: "call_a", toolName: "deleteFile", input: { path: "a.txt" } },
+      { approvalId: "approval_b", toolCallId: "call_b", toolName: "deleteFile", input: { path: "b.txt" } },
+    ],
+  }),
+];
+
+/** That run resumed: the first call approved, the second declined ("keep b"), then the answer. */
+export const resumedRun: AgentEvent[] = [
+  ev.runStart(true),
+  ev.result(0, "call_a", "deleteFile", { deleted: "a.txt" }),
+  ev.declined(0, "call_b", "deleteFile", "keep b"),
+  ev.stepEnd(0, "tool-calls"),
+  ev.stepStart(1),
+  ev.text(1, "Deleted a.txt; kept b.txt."),
+  ev.stepEnd(1),
+  ev.runEnd({ text: "Deleted a.txt; kept b.txt." }),
+];
