@@ -13,7 +13,7 @@ import {
 import { InvalidDefinitionError, type ValidationIssue } from "../errors/invalid-definition-error.js";
 import { UnknownProviderError } from "../errors/unknown-provider-error.js";
 import type { AgentMemory } from "../memory/agent-memory.js";
-import { describeOtherModelVersion, isLanguageModelV4, modelInfoOf } from "../models/model-reference.js";
+import { describeOtherModelVersion, isLanguageModelV4 } from "../models/model-reference.js";
 import {
   defaultProviderRegistry,
   type ProviderRegistry,
@@ -23,7 +23,7 @@ import { isAgentOutputSchema, isZodSchema, toOutputSchema } from "../output/defi
 import type { RunStore } from "../run-store/run-store.js";
 import type { AgentTool } from "../tools/agent-tool.js";
 import { zodIssuesToValidationIssues } from "../tools/zod-issues.js";
-import { DEFAULT_PRICES, mergePrices, priceOf } from "../usage/cost.js";
+import { checkPricesForBudget, DEFAULT_PRICES, mergePrices } from "../usage/cost.js";
 import { unknownKeyHint } from "./did-you-mean.js";
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -212,28 +212,6 @@ export function resolveAgentDefinition(
   };
   checkPricesForBudget(resolved, "pricing");
   return resolved;
-}
-
-/**
- * A cost budget needs a price for every model the run may call (the fallbacks included): a typed
- * error up front, not a run that cannot stop. Also run by the kit, for definitions a host hands a
- * runtime directly. @internal
- */
-export function checkPricesForBudget(definition: ResolvedAgentDefinition, field = "pricing"): void {
-  if (definition.budget?.maxCostUsd === undefined) return;
-  const unpriced = definition.models
-    .map(modelInfoOf)
-    .filter((info) => priceOf(definition.pricing, info) === undefined)
-    .map((info) => `${info.provider}/${info.modelId}`);
-  if (unpriced.length === 0) return;
-  throw new InvalidDefinitionError({
-    issues: [
-      {
-        field,
-        expected: `a price for every model of an agent with budget.maxCostUsd (missing: ${unpriced.join(", ")})`,
-      },
-    ],
-  });
 }
 
 /** Whether a value implements {@link RunStore} (v1). */

@@ -1,7 +1,6 @@
 import type { ModelMessage } from "ai";
 import type { AgentInput, MemoryOverrides, ResolvedAgentDefinition } from "../agent-definition.js";
 import type { AgentRuntime, ResumeOptions, RunContext, RunOptions, RunStream } from "../agent-runtime.js";
-import { checkPricesForBudget } from "../definition/resolve-agent-definition.js";
 import { validateRunOptions } from "../definition/validate-run-options.js";
 import { AbortedError } from "../errors/aborted-error.js";
 import { AgentSdkError } from "../errors/agent-sdk-error.js";
@@ -12,7 +11,7 @@ import type { ModelInfo } from "../models/model-reference.js";
 import { modelInfoOf } from "../models/model-reference.js";
 import type { RunResult, TokenUsage } from "../run-result.js";
 import type { AgentTool } from "../tools/agent-tool.js";
-import { checkBudget, costOf, priceOf } from "../usage/cost.js";
+import { checkBudget, checkPricesForBudget, costOf, priceOf } from "../usage/cost.js";
 import type { ModelPrice, PriceTable } from "../usage/pricing.js";
 import { ABORTED, untilAborted } from "./abortable.js";
 import { normalizeInput } from "./normalize-input.js";

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import type { ResolvedAgentDefinition } from "../agent-definition.js";
 import { unknownKeyHint } from "../definition/did-you-mean.js";
 import { BudgetExceededError } from "../errors/budget-exceeded-error.js";
-import type { ValidationIssue } from "../errors/invalid-definition-error.js";
+import { InvalidDefinitionError, type ValidationIssue } from "../errors/invalid-definition-error.js";
+import { modelInfoOf } from "../models/model-reference.js";
 import type { TokenUsage } from "../run-result.js";
 import { zodIssuesToValidationIssues } from "../tools/zod-issues.js";
 import type { ModelPrice, PriceTable, RunBudget } from "./pricing.js";
@@ -224,4 +226,29 @@ export function validateBudget(value: unknown, field = "budget"): ValidationIssu
 function validate(schema: z.ZodType, value: unknown, field: string): ValidationIssue[] {
   const result = schema.safeParse(value, { reportInput: true });
   return result.success ? [] : zodIssuesToValidationIssues(result.error.issues, field);
+}
+
+/**
+ * A cost budget needs a price for every model the run may call (the fallbacks included): a typed
+ * error up front, not a run that cannot stop. Run by `createAgent` (definition and overrides) and by the kit, for definitions a host hands
+ * a runtime directly. @internal
+ */
+export function checkPricesForBudget(
+  definition: Pick<ResolvedAgentDefinition, "budget" | "models" | "pricing">,
+  field = "pricing",
+): void {
+  if (definition.budget?.maxCostUsd === undefined) return;
+  const unpriced = definition.models
+    .map(modelInfoOf)
+    .filter((info) => priceOf(definition.pricing, info) === undefined)
+    .map((info) => `${info.provider}/${info.modelId}`);
+  if (unpriced.length === 0) return;
+  throw new InvalidDefinitionError({
+    issues: [
+      {
+        field,
+        expected: `a price for every model of an agent with budget.maxCostUsd (missing: ${unpriced.join(", ")})`,
+      },
+    ],
+  });
 }
