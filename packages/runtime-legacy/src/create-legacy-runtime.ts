@@ -1,6 +1,5 @@
 import type { AgentRuntime } from "@flowmaestro/runtime";
-import { checkRuntimeOptions, createAgentRuntime } from "@flowmaestro/runtime/kit";
-import { runLoop } from "./react-loop/run-loop.js";
+import { checkRuntimeOptions, createAgentRuntime, runReActLoop } from "@flowmaestro/runtime/kit";
 
 /** Options of {@link createLegacyRuntime}: none yet (model strings are resolved by `createAgent`). */
 export type LegacyRuntimeOptions = Record<string, never>;
@@ -14,5 +13,5 @@ export type LegacyRuntimeOptions = Record<string, never>;
  */
 export function createLegacyRuntime(options: LegacyRuntimeOptions = {}): AgentRuntime {
   checkRuntimeOptions("legacy", options, []);
-  return createAgentRuntime({ name: "legacy", run: runLoop });
+  return createAgentRuntime({ name: "legacy", run: (run) => runReActLoop(run) });
 }

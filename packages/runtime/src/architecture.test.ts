@@ -29,7 +29,7 @@ describe("architecture", () => {
   });
 
   it("the kit exports nothing that no runtime uses", () => {
-    const runtimeSources = ["runtime-legacy", "runtime-mastra"]
+    const runtimeSources = ["runtime-legacy", "runtime-mastra", "durable"]
       .flatMap((name) => files(join(packages, name, "src")))
       .map((path) => readFileSync(path, "utf8"))
       .join("\n");

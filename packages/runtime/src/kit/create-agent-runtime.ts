@@ -16,7 +16,7 @@ import type { ModelPrice, PriceTable } from "../usage/pricing.js";
 import { ABORTED, untilAborted } from "./abortable.js";
 import { normalizeInput } from "./normalize-input.js";
 import { createDefinitionModel, type RunModel } from "./run-model.js";
-import { createRunId, RunRecorder } from "./run-recorder.js";
+import { createRunId, RunRecorder, type ToolExecutionWrapper } from "./run-recorder.js";
 import { createRunStream, type EventSink, notify } from "./run-stream.js";
 import {
   type ClaimedRun,
@@ -95,14 +95,26 @@ export interface CreateAgentRuntimeOptions<EXTRA extends object> {
    * @default "kit"
    */
   memory?: "kit" | "runtime";
+  /**
+   * Wraps every tool execution of the runtime's runs (a durable runtime makes each a
+   * checkpointed step); see {@link ToolExecutionWrapper}. Unset: calls run directly.
+   */
+  executeTool?: ToolExecutionWrapper | undefined;
 }
 
 const EMPTY_CONTEXT: RunContext = Object.freeze({});
 
 let ended: AbortedError | undefined;
-/** The reason a run's signal fires with when the run is over (one shared instance: it is cheap). */
+/**
+ * The reason a run's signal fires with when the run is over (one shared instance: it is cheap).
+ * Its stack is formatted at once: V8 keeps an unread stack's call sites, whose closures would
+ * hold the first run's agent, memory and storage for the life of the process.
+ */
 function runEnded(): AbortedError {
-  ended ??= new AbortedError({ message: "The run has ended." });
+  if (!ended) {
+    ended = new AbortedError({ message: "The run has ended." });
+    void ended.stack;
+  }
   return ended;
 }
 
@@ -345,6 +357,7 @@ export function createAgentRuntime<EXTRA extends object = object>(
       checkBudget: budgetCheck(definition, resume?.state),
       outputSchema: definition.outputSchema,
       trace,
+      executeTool: options.executeTool,
     });
     recorder.start();
     const end = (result: RunResult): Promise<RunResult> =>

@@ -29,14 +29,20 @@ export {
   recordStreamPart,
   toCallOptions,
 } from "./model-turn.js";
+export { runReActLoop } from "./react-loop.js";
 export type { ModelAttempt, RunModel, StreamObserver } from "./run-model.js";
 export {
+  fromStoredResult,
   type ModelToolCall,
   type ModelTurnEnd,
   RunRecorder,
   type RunRecorderOptions,
+  type StoredToolResult,
+  type ToolExecutionWrapper,
+  toStoredResult,
 } from "./run-recorder.js";
-export type { EventSink } from "./run-stream.js";
+export { createRunStream, type EventSink } from "./run-stream.js";
+export { checkApprovalDecisions, decodeJson, encodeJson } from "./suspended-run.js";
 export { toFunctionTools } from "./to-function-tools.js";
 export {
   type ToolResultContentPart,

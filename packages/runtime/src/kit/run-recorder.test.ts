@@ -217,3 +217,67 @@ describe("RunRecorder nested runs (context.run)", () => {
     expect(recorder.finish("completed").costUsd).toBeUndefined();
   });
 });
+
+describe("RunRecorder with an executeTool wrapper", () => {
+  const echo = defineTool({
+    name: "echo",
+    inputSchema: z.object({ text: z.string() }),
+    execute: ({ text }) => ({ echoed: text }),
+  });
+  const recorderWrapping = (executeTool: RunRecorderOptions["executeTool"]) => {
+    const recorder = new RunRecorder({
+      runId: "run_1",
+      agentId: "agent",
+      runtime: "test",
+      input: [{ role: "user", content: "Hi" }],
+      tools: new Map([[echo.name, echo]]),
+      signal: new AbortController().signal,
+      context: {},
+      maxToolInputDepth: 64,
+      provider: () => "scripted",
+      executeTool,
+    });
+    recorder.start();
+    recorder.startStep({ provider: "scripted", modelId: "m" });
+    return recorder;
+  };
+
+  it("calls the wrapper synchronously, in call order, and records what it returns", async () => {
+    const seen: string[] = [];
+    const recorder = recorderWrapping((call, execute) => {
+      seen.push(call.toolCallId);
+      if (call.toolCallId === "call_2") {
+        // A recorded outcome, returned without running the tool.
+        return Promise.resolve({ ...call, isError: false, output: { echoed: "recorded" } });
+      }
+      return execute();
+    });
+    recorder.toolCall({ toolCallId: "call_1", toolName: "echo", input: '{"text":"a"}' });
+    recorder.toolCall({ toolCallId: "call_2", toolName: "echo", input: '{"text":"b"}' });
+    expect(seen).toEqual(["call_1", "call_2"]);
+    recorder.endModelTurn({ finishReason: "tool-calls", usage: EMPTY_USAGE });
+    expect(await recorder.toolsSettled()).toBe(true);
+    const step = recorder.endStep();
+    expect(step.toolResults.map((record) => record.output)).toEqual([
+      { echoed: "a" },
+      { echoed: "recorded" },
+    ]);
+  });
+
+  it("turns a wrapper that throws or rejects into the call's TOOL_EXECUTION_FAILED outcome", async () => {
+    const recorder = recorderWrapping((call) => {
+      if (call.toolCallId === "call_1") throw new Error("wrapper broke");
+      return Promise.reject(new Error("step store down"));
+    });
+    recorder.toolCall({ toolCallId: "call_1", toolName: "echo", input: '{"text":"a"}' });
+    recorder.toolCall({ toolCallId: "call_2", toolName: "echo", input: '{"text":"b"}' });
+    recorder.endModelTurn({ finishReason: "tool-calls", usage: EMPTY_USAGE });
+    expect(await recorder.toolsSettled()).toBe(true);
+    const step = recorder.endStep();
+    expect(step.toolResults.map((record) => [record.isError, record.error?.code])).toEqual([
+      [true, "TOOL_EXECUTION_FAILED"],
+      [true, "TOOL_EXECUTION_FAILED"],
+    ]);
+    expect(step.toolResults[1]?.error?.message).toContain("step store down");
+  });
+});

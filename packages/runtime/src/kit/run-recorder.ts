@@ -5,6 +5,7 @@ import { AbortedError } from "../errors/aborted-error.js";
 import type { AgentSdkError } from "../errors/agent-sdk-error.js";
 import { AgentSdkError as SdkError } from "../errors/agent-sdk-error.js";
 import { ToolDeclinedError } from "../errors/tool-declined-error.js";
+import { ToolExecutionError } from "../errors/tool-execution-error.js";
 import type { AgentEvent } from "../events/agent-event.js";
 import type { ModelInfo } from "../models/model-reference.js";
 import { parseFinalOutput } from "../output/define-output.js";
@@ -92,7 +93,22 @@ export interface RunRecorderOptions {
    * completed run's answer is validated into `output` (an invalid one fails the run).
    */
   readonly outputSchema?: AgentOutputSchema | undefined;
+  /** Wraps each tool execution (see {@link ToolExecutionWrapper}); unset: calls run directly. */
+  readonly executeTool?: ToolExecutionWrapper | undefined;
 }
+
+/**
+ * Wraps the execution of one tool call, e.g. to make it a checkpointed step of a durable
+ * workflow. `execute` runs the call as usual (lookup, validation, timeout, output checks) and
+ * never rejects; the wrapper resolves with the outcome to record (it may return a recorded one
+ * without calling `execute`). It is called synchronously, in the order the model sent the calls,
+ * so a workflow engine that numbers its steps at call time numbers them the same on replay. A
+ * rejection becomes a `TOOL_EXECUTION_FAILED` outcome.
+ */
+export type ToolExecutionWrapper = (
+  call: { readonly toolCallId: string; readonly toolName: string; readonly input: unknown },
+  execute: () => Promise<ToolResultRecord>,
+) => Promise<ToolResultRecord>;
 
 /** What a run used so far (for budgets). */
 export interface RunTotals {
@@ -522,18 +538,21 @@ export class RunRecorder {
     call: { toolCallId: string; toolName: string; input: unknown },
     provider: string,
   ): void {
-    const running = executeToolCall(call, {
-      tools: this.options.tools,
-      runId: this.runId,
-      agentId: this.options.agentId,
-      signal: this.options.signal,
-      messages: this.messages,
-      context: this.options.context,
-      resourceId: this.options.resourceId,
-      hooks: new CallHooks(this.nestedSink, step, call.toolCallId, call.toolName),
-      provider,
-      trace: this.options.trace,
-    });
+    const execute = () =>
+      executeToolCall(call, {
+        tools: this.options.tools,
+        runId: this.runId,
+        agentId: this.options.agentId,
+        signal: this.options.signal,
+        messages: this.messages,
+        context: this.options.context,
+        resourceId: this.options.resourceId,
+        hooks: new CallHooks(this.nestedSink, step, call.toolCallId, call.toolName),
+        provider,
+        trace: this.options.trace,
+      });
+    const wrap = this.options.executeTool;
+    const running = wrap ? wrapped(wrap, call, execute) : execute();
     step.running.set(call.toolCallId, running);
     running.then((record) => this.settle(step, record));
   }
@@ -1042,7 +1061,8 @@ export class RunRecorder {
 
 /**
  * A tool outcome as a suspended run stores it: its model-facing output (and the tool's own output
- * when `toModelOutput` made the former), or its error's code, category and message. @internal
+ * when `toModelOutput` made the former), or its error's code, category and message (a durable
+ * runtime checkpoints outcomes in this form).
  */
 export function toStoredResult(record: ToolResultRecord): StoredToolResult {
   const base = {
@@ -1070,7 +1090,7 @@ export function toStoredResult(record: ToolResultRecord): StoredToolResult {
 
 /**
  * A stored outcome back as a record ({@link toStoredResult} reversed): the model is shown exactly
- * the stored model-facing output again. @internal
+ * the stored model-facing output again.
  */
 export function fromStoredResult(stored: StoredToolResult): ToolResultRecord {
   const base = {
@@ -1172,6 +1192,24 @@ function deferred<T>(): Deferred<T> {
     resolve = done;
   });
   return { promise, resolve };
+}
+
+/** Runs a call through a {@link ToolExecutionWrapper}; a throw or rejection becomes the call's error. */
+function wrapped(
+  wrap: ToolExecutionWrapper,
+  call: { readonly toolCallId: string; readonly toolName: string; readonly input: unknown },
+  execute: () => Promise<ToolResultRecord>,
+): Promise<ToolResultRecord> {
+  const failed = (cause: unknown): ToolResultRecord => ({
+    ...call,
+    isError: true,
+    error: new ToolExecutionError({ toolName: call.toolName, toolCallId: call.toolCallId, cause }),
+  });
+  try {
+    return wrap(call, execute).catch(failed);
+  } catch (cause) {
+    return Promise.resolve(failed(cause));
+  }
 }
 
 /** A new random run id. */

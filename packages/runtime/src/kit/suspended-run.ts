@@ -100,7 +100,10 @@ export async function claimSuspendedRun(
   decisions: unknown,
 ): Promise<ClaimedRun> {
   const { record, state } = await loadSuspended(store, definition, runId, resourceId);
-  const checked = checkDecisions(state, decisions);
+  const checked = checkApprovalDecisions(
+    state.step.pending.map((approval) => approval.approvalId),
+    decisions,
+  );
   const claimed = await storeCall(store, "claim", () =>
     store.save({
       runId,
@@ -186,14 +189,22 @@ async function loadSuspended(
   return { record, state };
 }
 
-function checkDecisions(state: SuspendedRunState, decisions: unknown): ReadonlyMap<string, ApprovalDecision> {
+/**
+ * Checks the decisions on a suspended run's pending approvals (by id): an array of `{ approvalId,
+ * approved, reason? }` with exactly one decision per pending approval and none other. Throws
+ * `INVALID_INPUT` naming the field (`decisions.2.approvalId`); returns them by approval id.
+ */
+export function checkApprovalDecisions(
+  pendingApprovalIds: readonly string[],
+  decisions: unknown,
+): ReadonlyMap<string, ApprovalDecision> {
   if (!Array.isArray(decisions)) {
     throw new InvalidInputError({
       field: "decisions",
       expected: "an array of { approvalId, approved, reason? }, one per pending approval",
     });
   }
-  const pending = new Set(state.step.pending.map((approval) => approval.approvalId));
+  const pending = new Set(pendingApprovalIds);
   const byId = new Map<string, ApprovalDecision>();
   decisions.forEach((decision: unknown, index) => {
     const value = decision as Partial<ApprovalDecision> | null;
@@ -250,7 +261,7 @@ const BYTES = "$fm.bytes";
 const URL_KEY = "$fm.url";
 const DATE = "$fm.date";
 
-/** JSON-safe copy: bytes become base64, URLs and Dates their text, each tagged. @internal */
+/** JSON-safe copy: bytes become base64, URLs and Dates their text, each tagged. */
 export function encodeJson(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value === undefined ? null : value;
   if (value instanceof Uint8Array) return { [BYTES]: Buffer.from(value).toString("base64") };
@@ -265,7 +276,7 @@ export function encodeJson(value: unknown): unknown {
   return out;
 }
 
-/** Reverses {@link encodeJson}. @internal */
+/** Reverses {@link encodeJson}. */
 export function decodeJson(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map(decodeJson);

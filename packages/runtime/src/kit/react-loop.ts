@@ -1,22 +1,28 @@
-import { AbortedError, AgentSdkError, MaxIterationsError, type RunResult } from "@flowmaestro/runtime";
-import {
-  createPromptBuilder,
-  type PreparedRun,
-  recordGenerateResult,
-  recordStreamPart,
-  toCallOptions,
-  toFunctionTools,
-} from "@flowmaestro/runtime/kit";
+import { AbortedError } from "../errors/aborted-error.js";
+import { AgentSdkError } from "../errors/agent-sdk-error.js";
+import { MaxIterationsError } from "../errors/max-iterations-error.js";
+import type { RunResult } from "../run-result.js";
+import type { PreparedRun } from "./create-agent-runtime.js";
+import { createPromptBuilder, recordGenerateResult, recordStreamPart, toCallOptions } from "./model-turn.js";
+import type { RunModel } from "./run-model.js";
+import { toFunctionTools } from "./to-function-tools.js";
 
 /**
  * The ReAct loop: call the model; run the tools it asks for, concurrently (the recorder starts
  * each as soon as its call arrives); feed the results back; repeat until the model answers without
  * tools or `maxIterations` is reached. Drives the language-model spec directly (no
  * `generateText`/`streamText`), which is what keeps it lean. Retries, fallbacks, timeouts,
- * outcome ordering and the abort are the kit's.
+ * outcome ordering and the abort are the kit's. The legacy runtime is this loop; a runtime that
+ * needs each model call wrapped (the durable runtime checkpoints them) passes its own `model`, and
+ * `mode: "generate"` to call the model with `generate` whatever the run's mode.
  */
-export async function runLoop(run: PreparedRun): Promise<RunResult> {
-  const { definition, recorder, model, signal } = run;
+export async function runReActLoop(
+  run: PreparedRun,
+  options: { readonly model?: RunModel; readonly mode?: PreparedRun["mode"] } = {},
+): Promise<RunResult> {
+  const { definition, recorder, signal } = run;
+  const model = options.model ?? run.model;
+  const mode = options.mode ?? run.mode;
   const modelInfo = { provider: model.provider, modelId: model.modelId };
   const toolSpecs = toFunctionTools(definition.tools, model.provider);
   const prompt = createPromptBuilder(definition.instructions, recorder);
@@ -26,7 +32,7 @@ export async function runLoop(run: PreparedRun): Promise<RunResult> {
     recorder.startStep(modelInfo);
     const callOptions = toCallOptions(definition, prompt(), toolSpecs);
     try {
-      if (run.mode === "generate") {
+      if (mode === "generate") {
         recordGenerateResult(recorder, await model.generate(callOptions), record);
       } else {
         await model.consumeStream(callOptions, {
