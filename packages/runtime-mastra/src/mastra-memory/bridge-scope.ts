@@ -29,6 +29,13 @@ export interface BridgeScope {
    * loads for the run starts after it (the summary is sent instead); recall still sees every message.
    */
   readonly historyAfterPosition?: number | undefined;
+  /**
+   * When the run started (ms since the epoch), taken before Mastra stamps the run's input. Mastra
+   * orders the prompt by `createdAt`; messages other runs stored in the run's thread meanwhile
+   * (other processes, concurrent runs) read as older than this, so the run's input stays last and
+   * Mastra never merges its answer into another run's message.
+   */
+  readonly startedAt?: number | undefined;
 }
 
 const scopes = new AsyncLocalStorage<BridgeScope>();

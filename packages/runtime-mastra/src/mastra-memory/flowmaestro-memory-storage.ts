@@ -646,7 +646,7 @@ export class FlowMaestroMemoryStorage extends MemoryStorage {
       // The oldest group of a partial window may miss rows only when it does not start it surely.
       if (!whole && groups.length <= perPage) continue;
       this.threads.remember(threadId, resourceId);
-      const thread = new LoadedThread(threadId, groups);
+      const thread = new LoadedThread(threadId, groups, runStartOf(threadId, resourceId));
       const messages = thread.messages.slice(-perPage).reverse().map(withoutOrder);
       return {
         messages,
@@ -717,7 +717,7 @@ export class FlowMaestroMemoryStorage extends MemoryStorage {
     for (const group of groups) {
       for (const row of group.rows) this.rememberMessage(row.id, threadId, resourceId);
     }
-    return new LoadedThread(threadId, groups);
+    return new LoadedThread(threadId, groups, runStartOf(threadId, resourceId));
   }
 
   /** Appends rows; a thread Mastra writes to before creating it is created (Mastra stores have no such constraint). */
@@ -835,14 +835,27 @@ const FALLBACKS: Readonly<Record<string, Fallback>> = {
   appendRows: () => undefined,
 };
 
+/** The start of the run reading this thread, when the current call is that run's. */
+function runStartOf(threadId: string, resourceId: string): { runId: string; at: number } | undefined {
+  const scope = currentBridgeScope();
+  return scope?.startedAt !== undefined && scope.threadId === threadId && scope.resourceId === resourceId
+    ? { runId: scope.runId, at: scope.startedAt }
+    : undefined;
+}
+
 /** A thread's Mastra messages, in thread order, each with its rows. */
 class LoadedThread {
   readonly messages: Array<MastraDBMessage & { order: number }>;
   private readonly indexById = new Map<string, number>();
 
+  /**
+   * @param runStart The run reading its own thread (see {@link BridgeScope.startedAt}): the
+   *   messages before the run's own first new one read as strictly older than its start.
+   */
   constructor(
     readonly threadId: string,
     readonly groups: readonly RowGroup[],
+    runStart?: { readonly runId: string; readonly at: number },
   ) {
     let latest = Number.NEGATIVE_INFINITY;
     this.messages = groups.map((group, order) => {
@@ -854,6 +867,22 @@ class LoadedThread {
       else latest = at;
       return message;
     });
+    if (runStart) {
+      // Messages stored after the run started, by other runs, before the run's own new ones: older
+      // than the run's input, in thread order (moved back 1 ms apart only where needed).
+      const own = (index: number) =>
+        groups[index]?.rows.every((row) => row.runId === runStart.runId) === true &&
+        toTime((this.messages[index] as MastraDBMessage).createdAt) >= runStart.at;
+      let end = this.messages.findIndex((_, index) => own(index));
+      if (end < 0) end = this.messages.length;
+      let limit = runStart.at;
+      for (let index = end - 1; index >= 0; index--) {
+        const message = this.messages[index] as MastraDBMessage;
+        if (toTime(message.createdAt) < limit) break;
+        message.createdAt = new Date(limit - 1);
+        limit -= 1;
+      }
+    }
     groups.forEach((group, index) => {
       this.indexById.set(group.id, index);
       for (const row of group.rows) if (!this.indexById.has(row.id)) this.indexById.set(row.id, index);
@@ -890,6 +919,7 @@ function toRow(stored: StoredMessage): StoredRow {
     createdAt: stored.createdAt,
     threadId: stored.threadId,
     resourceId: stored.resourceId,
+    runId: stored.runId,
   };
 }
 

@@ -53,6 +53,8 @@ export interface StoredRow {
   readonly createdAt: Date;
   readonly threadId: string;
   readonly resourceId: string;
+  /** The run that stored the row, when known. */
+  readonly runId?: string | undefined;
 }
 
 /** A row to write for a Mastra message. @internal */

@@ -107,8 +107,10 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
     },
     { once: true },
   );
+  const startedAt = Date.now();
   const scope: BridgeScope = {
     runId: run.runId,
+    startedAt,
     threadId,
     resourceId,
     // The run ends with the first failure, and stores nothing more (as on every runtime: the steps
@@ -131,7 +133,7 @@ export async function openMemoryRun(run: PreparedRun, runMemory: RunMemory): Pro
   // `ModelMessage` turns `error-text` results (a declined call) into `text`; and stored under the
   // ids Mastra re-saves that message with, so no row is written twice.
   const continuesStep = input.some((message) => message.role === "assistant" || message.role === "tool");
-  const now = new Date();
+  const now = new Date(startedAt);
   const mastraInput = continuesStep
     ? groupRows(
         input.map(({ id, ...message }) => ({
