@@ -17,10 +17,18 @@
  * per case, peak RSS, what the stream holds and events held), as a "Backpressure" section and the
  * report's `backpressure`; `--only=backpressure` runs it alone (see `src/backpressure/index.ts` for
  * its flags).
+ *
+ * Then the load bench (`src/load`: 200 concurrent legacy runs with memory on a libSQL file and on
+ * Postgres, the same without memory and on the `ai` loop, and 4 processes on one Postgres schema;
+ * throughput, per-run overhead, peak RSS, lost and duplicated messages) as a "Load" section and the
+ * report's `load`; `--only=load` runs it alone. Then the soak (`src/soak`: 10,000 sequential runs
+ * with memory per adapter, heap and RSS sampled, growth fitted) as a "Soak" section and the
+ * report's `soak`; `--only=soak` runs it alone. Both need `POSTGRES_URL` for their Postgres cases.
  */
 import { createScriptedModel } from "@flowmaestro/runtime/testing";
 import { renderBackpressureMarkdown, runBackpressureBench } from "./backpressure/index.js";
 import { measureHistoryLength } from "./history-length.js";
+import { renderLoadMarkdown, runLoadBench } from "./load/index.js";
 import { type Contestant, gcAvailable, measureScenario } from "./measure.js";
 import { renderMemoryMarkdown, runMemoryBench, selectMemoryParts } from "./memory/index.js";
 import {
@@ -37,6 +45,7 @@ import { legacyRunner } from "./runners/legacy.js";
 import { mastraDirectRunner } from "./runners/mastra-direct.js";
 import { mastraRuntimeRunner } from "./runners/mastra-runtime.js";
 import { type Runner, scenarios } from "./scenarios.js";
+import { renderSoakMarkdown, runSoakBench } from "./soak/index.js";
 
 const allRunners: readonly Runner[] = [aiLoopRunner, legacyRunner, mastraDirectRunner, mastraRuntimeRunner];
 // `BENCH_ONLY=memory` does what `--only=memory` does: through `npm run bench` at the root, npm
@@ -59,6 +68,8 @@ for (const runner of runners) {
 
 const memoryParts = selectMemoryParts(only);
 const backpressure = !only || only.includes("backpressure");
+const load = !only || only.includes("load");
+const soak = !only || only.includes("soak");
 const results: ScenarioResult[] = [];
 // `--only` naming memory parts only skips the loop scenarios.
 for (const scenario of runners.length > 0 ? scenarios : []) {
@@ -122,7 +133,7 @@ const report = createReport(results, { gc: gcAvailable, quick });
 if (runners.length > 0) process.stdout.write(renderMarkdown(report));
 else {
   process.stdout.write(
-    `# Agent SDK benchmark: ${[memoryParts.length > 0 ? "memory" : "", backpressure ? "backpressure" : ""].filter(Boolean).join(", ")}\n\n${report.date} · Node ${report.node} · ${report.platform} · ${report.cpus} · GC between batches: ${report.gc ? "yes" : "no"}\n`,
+    `# Agent SDK benchmark: ${[memoryParts.length > 0 ? "memory" : "", backpressure ? "backpressure" : "", load ? "load" : "", soak ? "soak" : ""].filter(Boolean).join(", ")}\n\n${report.date} · Node ${report.node} · ${report.platform} · ${report.cpus} · GC between batches: ${report.gc ? "yes" : "no"}\n`,
   );
 }
 if (!only || only.includes("legacy")) {
@@ -137,6 +148,18 @@ if (backpressure) {
   log("[bench] backpressure: text deltas to slow, late and fast readers");
   report.backpressure = await runBackpressureBench({ quick, log });
   process.stdout.write(renderBackpressureMarkdown(report.backpressure));
+}
+if (load) {
+  log("[bench] load: concurrent runs with memory (libSQL, Postgres), without, ai loop, 4 processes");
+  report.load = await runLoadBench({ quick, log });
+  process.stdout.write(renderLoadMarkdown(report.load));
+}
+if (soak) {
+  log(
+    `[bench] soak: ${quick ? "500" : "10,000"} sequential runs with memory per adapter, heap and RSS sampled`,
+  );
+  report.soak = await runSoakBench({ quick, log });
+  process.stdout.write(renderSoakMarkdown(report.soak));
 }
 // Partial runs (`--quick`, `--only`) must not replace the numbers of the last full run.
 const file = await writeJsonReport(report, quick || only ? "partial" : "latest");

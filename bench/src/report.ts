@@ -2,9 +2,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BackpressureReport } from "./backpressure/types.js";
+import type { LoadReport } from "./load/types.js";
 import { type Contestant, type Summary, summarize } from "./measure.js";
 import type { MemoryReport } from "./memory/types.js";
 import type { RunnerId, Scenario } from "./scenarios.js";
+import type { SoakReport } from "./soak/types.js";
 
 export type MetricId = "msPerStep" | "firstTextDeltaMs" | "totalMs" | "wallMs";
 
@@ -58,6 +60,10 @@ export interface BenchReport {
   memory?: MemoryReport;
   /** The backpressure bench (`src/backpressure`), when it ran. */
   backpressure?: BackpressureReport;
+  /** The load bench (`src/load`), when it ran. */
+  load?: LoadReport;
+  /** The soak bench (`src/soak`), when it ran. */
+  soak?: SoakReport;
 }
 
 export const TARGETS: readonly Target[] = [
