@@ -9,6 +9,8 @@ import { ping, start } from "./__fixtures__/processes.js";
 import { createRedisRunEvents } from "./create-redis-run-events.js";
 
 // Real Redis (127.0.0.1:6379, or REDIS_URL). Skipped, with a message, when it is unreachable.
+/** Two fixture processes start (tsx compiles them) on a busy 2-core machine, beside other suites. */
+const PROCESS_TIMEOUT_MS = 90_000;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const reachable = await ping(REDIS_URL);
 if (!reachable)
@@ -29,111 +31,115 @@ describe.skipIf(!reachable)("followRunStream with the UI helpers (real Redis)", 
     admin.destroy();
   });
 
-  it("a UI in another process streams the run mid-run, and a UI reader that reconnects with `after` assembles the same message", async () => {
-    const runId = `run_${randomUUID()}`;
-    const messageId = `msg_${runId}`;
-    const publisher = start("publish-child.ts", {
-      url: REDIS_URL,
-      runId,
-      keyPrefix,
-      ttlSeconds: 600,
-      messageId,
-    });
-    const otherUI = start("ui-follow-child.ts", { url: REDIS_URL, runId, keyPrefix, messageId });
-    const runEvents = createRedisRunEvents({ url: REDIS_URL, keyPrefix });
-    try {
-      // First connection: read the UI stream until the tool call (the tool then waits for the
-      // test) and disconnect while the follow blocks for more.
-      const controller = new AbortController();
-      const first = runEvents.followRunStream(runId, { signal: controller.signal });
-      let taken = 0;
-      let message: RunUIMessage | undefined;
-      for await (const snapshot of readUIMessageStream<RunUIMessage>({
-        stream: toUIMessageStream(
-          counting(first, () => taken++),
-          { messageId },
-        ),
-      })) {
-        message = snapshot;
-        if (!controller.signal.aborted && hasToolCall(snapshot)) controller.abort();
+  it(
+    "a UI in another process streams the run mid-run, and a UI reader that reconnects with `after` assembles the same message",
+    async () => {
+      const runId = `run_${randomUUID()}`;
+      const messageId = `msg_${runId}`;
+      const publisher = start("publish-child.ts", {
+        url: REDIS_URL,
+        runId,
+        keyPrefix,
+        ttlSeconds: 600,
+        messageId,
+      });
+      const otherUI = start("ui-follow-child.ts", { url: REDIS_URL, runId, keyPrefix, messageId });
+      const runEvents = createRedisRunEvents({ url: REDIS_URL, keyPrefix });
+      try {
+        // First connection: read the UI stream until the tool call (the tool then waits for the
+        // test) and disconnect while the follow blocks for more.
+        const controller = new AbortController();
+        const first = runEvents.followRunStream(runId, { signal: controller.signal });
+        let taken = 0;
+        let message: RunUIMessage | undefined;
+        for await (const snapshot of readUIMessageStream<RunUIMessage>({
+          stream: toUIMessageStream(
+            counting(first, () => taken++),
+            { messageId },
+          ),
+        })) {
+          message = snapshot;
+          if (!controller.signal.aborted && hasToolCall(snapshot)) controller.abort();
+        }
+        if (!message) throw new Error("the first UI reader got no message");
+        expect(hasToolCall(message)).toBe(true);
+        expect(textOf(message)).toEqual([FIRST_DELTAS.join("")]);
+        // Ids count from 1 without gaps: the reader's position is the number of events it took.
+        const lastId = `0-${taken}`;
+        const [seen] = (await admin.xRange(runEvents.keyOf(runId), lastId, lastId)) ?? [];
+        expect(seen?.message.type).toBe("tool-call");
+        // Its `result`, first read after the abort: the reader lost the run, it did not end.
+        const lost = await first.result;
+        expect(lost.status).toBe("aborted");
+        expect(AbortedError.isInstance(lost.error)).toBe(true);
+
+        // The UI in the other process has the tool call too, while the run waits: mid-run.
+        await publisher.line("tool-waiting");
+        await otherUI.line("ui-tool-call");
+        publisher.child.stdin.end("go\n");
+
+        // Reconnect after the last entry seen and read the rest on top of the message so far.
+        const resumed = runEvents.followRunStream(runId, { after: lastId });
+        let reassembled: RunUIMessage = message;
+        for await (const snapshot of readUIMessageStream<RunUIMessage>({
+          message,
+          stream: toUIMessageStream(resumed, { messageId }),
+        })) {
+          reassembled = snapshot;
+        }
+        const result = await resumed.result;
+        expect(result.status).toBe("completed");
+        expect(result.text).toBe(SECOND_DELTAS.join(""));
+
+        const published = JSON.parse(await publisher.output()) as { status: string; ui: RunUIMessage };
+        const other = JSON.parse(await otherUI.output()) as {
+          message: RunUIMessage;
+          status: string;
+          resultText: string;
+          textStream: string;
+          toldToolCall: boolean;
+        };
+        expect(published.status).toBe("completed");
+        expect(other.status).toBe("completed");
+        expect(other.resultText).toBe(SECOND_DELTAS.join(""));
+        expect(other.textStream).toBe(FIRST_DELTAS.join("") + SECOND_DELTAS.join(""));
+
+        // A reader that comes after the end, uninterrupted, in this process.
+        let late: RunUIMessage | undefined;
+        for await (const snapshot of readUIMessageStream<RunUIMessage>({
+          stream: toUIMessageStream(runEvents.followRunStream(runId), { messageId }),
+        })) {
+          late = snapshot;
+        }
+
+        // The run's own (local) stream in the publisher is the reference.
+        const expected = json(published.ui);
+        expect(textOf(published.ui)).toEqual([FIRST_DELTAS.join(""), SECOND_DELTAS.join("")]);
+        expect(toolParts(published.ui)).toMatchObject([
+          {
+            type: "tool-wait",
+            toolCallId: "call_wait",
+            state: "output-available",
+            input: { reason: "test" },
+            output: { done: true, at: "2026-12-02T00:00:00.000Z" },
+          },
+        ]);
+        for (const assembled of [json(reassembled), json(other.message), json(late)]) {
+          expect(assembled.id).toBe(messageId);
+          expect(textOf(assembled)).toEqual(textOf(expected));
+          expect(toolParts(assembled)).toEqual(toolParts(expected));
+          // Every part, in order (step starts, the final `data-run`), and the metadata.
+          expect(assembled.parts).toEqual(expected.parts);
+          expect(assembled.metadata).toEqual(expected.metadata);
+        }
+      } finally {
+        publisher.child.kill();
+        otherUI.child.kill();
+        await runEvents.close();
       }
-      if (!message) throw new Error("the first UI reader got no message");
-      expect(hasToolCall(message)).toBe(true);
-      expect(textOf(message)).toEqual([FIRST_DELTAS.join("")]);
-      // Ids count from 1 without gaps: the reader's position is the number of events it took.
-      const lastId = `0-${taken}`;
-      const [seen] = (await admin.xRange(runEvents.keyOf(runId), lastId, lastId)) ?? [];
-      expect(seen?.message.type).toBe("tool-call");
-      // Its `result`, first read after the abort: the reader lost the run, it did not end.
-      const lost = await first.result;
-      expect(lost.status).toBe("aborted");
-      expect(AbortedError.isInstance(lost.error)).toBe(true);
-
-      // The UI in the other process has the tool call too, while the run waits: mid-run.
-      await publisher.line("tool-waiting");
-      await otherUI.line("ui-tool-call");
-      publisher.child.stdin.end("go\n");
-
-      // Reconnect after the last entry seen and read the rest on top of the message so far.
-      const resumed = runEvents.followRunStream(runId, { after: lastId });
-      let reassembled: RunUIMessage = message;
-      for await (const snapshot of readUIMessageStream<RunUIMessage>({
-        message,
-        stream: toUIMessageStream(resumed, { messageId }),
-      })) {
-        reassembled = snapshot;
-      }
-      const result = await resumed.result;
-      expect(result.status).toBe("completed");
-      expect(result.text).toBe(SECOND_DELTAS.join(""));
-
-      const published = JSON.parse(await publisher.output()) as { status: string; ui: RunUIMessage };
-      const other = JSON.parse(await otherUI.output()) as {
-        message: RunUIMessage;
-        status: string;
-        resultText: string;
-        textStream: string;
-        toldToolCall: boolean;
-      };
-      expect(published.status).toBe("completed");
-      expect(other.status).toBe("completed");
-      expect(other.resultText).toBe(SECOND_DELTAS.join(""));
-      expect(other.textStream).toBe(FIRST_DELTAS.join("") + SECOND_DELTAS.join(""));
-
-      // A reader that comes after the end, uninterrupted, in this process.
-      let late: RunUIMessage | undefined;
-      for await (const snapshot of readUIMessageStream<RunUIMessage>({
-        stream: toUIMessageStream(runEvents.followRunStream(runId), { messageId }),
-      })) {
-        late = snapshot;
-      }
-
-      // The run's own (local) stream in the publisher is the reference.
-      const expected = json(published.ui);
-      expect(textOf(published.ui)).toEqual([FIRST_DELTAS.join(""), SECOND_DELTAS.join("")]);
-      expect(toolParts(published.ui)).toMatchObject([
-        {
-          type: "tool-wait",
-          toolCallId: "call_wait",
-          state: "output-available",
-          input: { reason: "test" },
-          output: { done: true, at: "2026-12-02T00:00:00.000Z" },
-        },
-      ]);
-      for (const assembled of [json(reassembled), json(other.message), json(late)]) {
-        expect(assembled.id).toBe(messageId);
-        expect(textOf(assembled)).toEqual(textOf(expected));
-        expect(toolParts(assembled)).toEqual(toolParts(expected));
-        // Every part, in order (step starts, the final `data-run`), and the metadata.
-        expect(assembled.parts).toEqual(expected.parts);
-        expect(assembled.metadata).toEqual(expected.metadata);
-      }
-    } finally {
-      publisher.child.kill();
-      otherUI.child.kill();
-      await runEvents.close();
-    }
-  });
+    },
+    PROCESS_TIMEOUT_MS,
+  );
 
   it("`result` of a follow whose events are gone resolves failed with NOT_FOUND, and the UI stream ends with an error", async () => {
     const runEvents = createRedisRunEvents({ url: REDIS_URL, keyPrefix });

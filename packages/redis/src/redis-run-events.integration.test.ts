@@ -16,6 +16,8 @@ import { decodeEvent, encodeEvent } from "./event-json.js";
 import type { FollowedEvent, RedisRunEventsErrorInfo } from "./redis-run-events.js";
 
 // Real Redis (127.0.0.1:6379, or REDIS_URL). Skipped, with a message, when it is unreachable.
+/** Two fixture processes start (tsx compiles them) on a busy 2-core machine, beside other suites. */
+const PROCESS_TIMEOUT_MS = 90_000;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const reachable = await ping(REDIS_URL);
 if (!reachable)
@@ -36,86 +38,90 @@ describe.skipIf(!reachable)("Redis run events (real Redis)", () => {
     admin.destroy();
   });
 
-  it("a follower in another process and one that reconnects mid-run get exactly the run's events", async () => {
-    const runId = `run_${randomUUID()}`;
-    const ttlSeconds = 600;
-    const publisher = start("publish-child.ts", { url: REDIS_URL, runId, keyPrefix, ttlSeconds });
-    const otherFollower = start("follow-child.ts", { url: REDIS_URL, runId, keyPrefix });
-    const runEvents = createRedisRunEvents({ url: REDIS_URL, keyPrefix });
-    try {
-      // First connection: follow until the tool call (the tool then waits for the test), and drop
-      // the connection while it blocks for more.
-      const controller = new AbortController();
-      const before: FollowedEvent[] = [];
-      for await (const entry of runEvents.follow(runId, { signal: controller.signal })) {
-        before.push(entry);
-        if (entry.event.type === "tool-call") setImmediate(() => controller.abort());
+  it(
+    "a follower in another process and one that reconnects mid-run get exactly the run's events",
+    async () => {
+      const runId = `run_${randomUUID()}`;
+      const ttlSeconds = 600;
+      const publisher = start("publish-child.ts", { url: REDIS_URL, runId, keyPrefix, ttlSeconds });
+      const otherFollower = start("follow-child.ts", { url: REDIS_URL, runId, keyPrefix });
+      const runEvents = createRedisRunEvents({ url: REDIS_URL, keyPrefix });
+      try {
+        // First connection: follow until the tool call (the tool then waits for the test), and drop
+        // the connection while it blocks for more.
+        const controller = new AbortController();
+        const before: FollowedEvent[] = [];
+        for await (const entry of runEvents.follow(runId, { signal: controller.signal })) {
+          before.push(entry);
+          if (entry.event.type === "tool-call") setImmediate(() => controller.abort());
+        }
+        expect(before.at(-1)?.event.type).toBe("tool-call");
+        await publisher.line("tool-waiting");
+
+        // Let the run go on, and reconnect after the last id seen.
+        publisher.child.stdin.end("go\n");
+        const after: FollowedEvent[] = [];
+        for await (const entry of runEvents.follow(runId, { after: before.at(-1)?.id })) after.push(entry);
+
+        const published = JSON.parse(await publisher.output()) as {
+          own: string[];
+          status: string;
+          summary: { events: number; entries: number; complete: boolean; key: string };
+          errors: string[];
+        };
+        const followed = [...before, ...after];
+        expect(published.status).toBe("completed");
+        expect(published.errors).toEqual([]);
+        expect(published.summary.complete).toBe(true);
+        expect(published.summary.entries).toBe(followed.length);
+
+        // Ids 0-1 … 0-n, each once; the run-end last.
+        expect(followed.map((entry) => entry.id)).toEqual(followed.map((_, index) => `0-${index + 1}`));
+        expect(followed.at(-1)?.event.type).toBe("run-end");
+        expect(followed.filter((entry) => entry.event.type === "run-end")).toHaveLength(1);
+
+        // The run's own events (onEvent, every original event), modulo the documented coalescing.
+        const own = published.own.map(decodeEvent);
+        expect(normalise(followed.map((entry) => entry.event))).toEqual(normalise(own));
+        const text = (events: readonly AgentEvent[], step: number) =>
+          events
+            .flatMap((event) => (event.type === "text-delta" && event.step === step ? [event.delta] : []))
+            .join("");
+        expect(
+          text(
+            followed.map((entry) => entry.event),
+            0,
+          ),
+        ).toBe(FIRST_DELTAS.join(""));
+        expect(
+          text(
+            followed.map((entry) => entry.event),
+            1,
+          ),
+        ).toBe(SECOND_DELTAS.join(""));
+        // Dates cross as dates.
+        const toolResult = followed.find((entry) => entry.event.type === "tool-result")?.event;
+        expect(toolResult?.type === "tool-result" && toolResult.output).toMatchObject({ done: true });
+
+        // The follower in the other process got the same entries.
+        const other = JSON.parse(await otherFollower.output()) as Array<{ id: string; json: string }>;
+        expect(other).toEqual(followed.map((entry) => ({ id: entry.id, json: encodeEvent(entry.event) })));
+
+        // A reader that comes after the end gets the same run; the end set the TTL.
+        const late: FollowedEvent[] = [];
+        for await (const entry of runEvents.follow(runId)) late.push(entry);
+        expect(late.map(wire)).toEqual(followed.map(wire));
+        const ttl = await admin.ttl(published.summary.key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(ttlSeconds);
+      } finally {
+        publisher.child.kill();
+        otherFollower.child.kill();
+        await runEvents.close();
       }
-      expect(before.at(-1)?.event.type).toBe("tool-call");
-      await publisher.line("tool-waiting");
-
-      // Let the run go on, and reconnect after the last id seen.
-      publisher.child.stdin.end("go\n");
-      const after: FollowedEvent[] = [];
-      for await (const entry of runEvents.follow(runId, { after: before.at(-1)?.id })) after.push(entry);
-
-      const published = JSON.parse(await publisher.output()) as {
-        own: string[];
-        status: string;
-        summary: { events: number; entries: number; complete: boolean; key: string };
-        errors: string[];
-      };
-      const followed = [...before, ...after];
-      expect(published.status).toBe("completed");
-      expect(published.errors).toEqual([]);
-      expect(published.summary.complete).toBe(true);
-      expect(published.summary.entries).toBe(followed.length);
-
-      // Ids 0-1 … 0-n, each once; the run-end last.
-      expect(followed.map((entry) => entry.id)).toEqual(followed.map((_, index) => `0-${index + 1}`));
-      expect(followed.at(-1)?.event.type).toBe("run-end");
-      expect(followed.filter((entry) => entry.event.type === "run-end")).toHaveLength(1);
-
-      // The run's own events (onEvent, every original event), modulo the documented coalescing.
-      const own = published.own.map(decodeEvent);
-      expect(normalise(followed.map((entry) => entry.event))).toEqual(normalise(own));
-      const text = (events: readonly AgentEvent[], step: number) =>
-        events
-          .flatMap((event) => (event.type === "text-delta" && event.step === step ? [event.delta] : []))
-          .join("");
-      expect(
-        text(
-          followed.map((entry) => entry.event),
-          0,
-        ),
-      ).toBe(FIRST_DELTAS.join(""));
-      expect(
-        text(
-          followed.map((entry) => entry.event),
-          1,
-        ),
-      ).toBe(SECOND_DELTAS.join(""));
-      // Dates cross as dates.
-      const toolResult = followed.find((entry) => entry.event.type === "tool-result")?.event;
-      expect(toolResult?.type === "tool-result" && toolResult.output).toMatchObject({ done: true });
-
-      // The follower in the other process got the same entries.
-      const other = JSON.parse(await otherFollower.output()) as Array<{ id: string; json: string }>;
-      expect(other).toEqual(followed.map((entry) => ({ id: entry.id, json: encodeEvent(entry.event) })));
-
-      // A reader that comes after the end gets the same run; the end set the TTL.
-      const late: FollowedEvent[] = [];
-      for await (const entry of runEvents.follow(runId)) late.push(entry);
-      expect(late.map(wire)).toEqual(followed.map(wire));
-      const ttl = await admin.ttl(published.summary.key);
-      expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(ttlSeconds);
-    } finally {
-      publisher.child.kill();
-      otherFollower.child.kill();
-      await runEvents.close();
-    }
-  });
+    },
+    PROCESS_TIMEOUT_MS,
+  );
 
   it("a run goes on when Redis goes away mid-run, and the failure is reported", async () => {
     const proxy = await startProxy(REDIS_URL);
