@@ -45,7 +45,7 @@ export interface LoadCaseResult {
   overheadP99Ms: number;
   /** Mean time per run inside the model and the tool, ms. */
   insideMeanMs: number;
-  /** Peak RSS (`process.resourceUsage().maxRSS`) of each worker process, MB. */
+  /** Peak RSS (`VmHWM`, see `peakRssMb`) of each worker process, MB. */
   peakRssMb: number[];
   /** Runs that failed, over every batch. */
   failedRuns: number;

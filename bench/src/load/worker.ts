@@ -9,13 +9,12 @@ import type { StorageAdapter } from "@flowmaestro/memory";
 import { createMemory } from "@flowmaestro/memory";
 import { serveRequests } from "../child-process.js";
 import { collectGarbage } from "../measure.js";
+import { peakRssMb } from "../peak-rss.js";
 import { batchRuns } from "./layout.js";
 import type { RunLedger } from "./model.js";
 import { openStorage } from "./storage.js";
 import type { WorkerConfig } from "./types.js";
 import { createAiLoopRun, createLegacyRun, type RunOne, runBatch } from "./workload.js";
-
-const MB = 1024 * 1024;
 
 const config = JSON.parse(process.argv[2] ?? "{}") as WorkerConfig;
 const ledger: RunLedger = new Map();
@@ -46,8 +45,7 @@ serveRequests(
         return runBatch(run, specs, ledger);
       }
       case "usage":
-        // maxRSS is in kilobytes.
-        return { peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB };
+        return { peakRssMb: peakRssMb() };
       default:
         throw new Error(`unknown request ${message.type}`);
     }

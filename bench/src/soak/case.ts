@@ -12,6 +12,7 @@ import { openStorage } from "../load/storage.js";
 import { MESSAGES_PER_RUN, verifyThreads } from "../load/verify.js";
 import { createLegacyRun, RESOURCE_ID, type RunOne } from "../load/workload.js";
 import { collectGarbage } from "../measure.js";
+import { peakRssMb } from "../peak-rss.js";
 import { secondHalf, slope } from "./fit.js";
 import type { SoakCase, SoakCaseResult, SoakSample } from "./types.js";
 
@@ -132,8 +133,7 @@ export async function runSoak(options: SoakCase): Promise<SoakCaseResult> {
     heldByMemoryMb: (withMemory - withoutMemory) / MB,
     firstAgentPinned: pinned,
     charsPerMessage: messages === 0 ? 0 : chars / messages,
-    // maxRSS is in kilobytes.
-    peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
+    peakRssMb: peakRssMb(),
     durationMs: performance.now() - started,
     integrity,
     failedRuns,

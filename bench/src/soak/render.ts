@@ -114,7 +114,9 @@ export function renderSoakMarkdown(report: SoakReport): string {
   const pinned = report.cases.filter((result) => result.firstAgentPinned).length;
   if (report.cases.length > 0) {
     lines.push(
-      `- First agent pinned: in ${pinned} of ${report.cases.length} processes the first agent to end a run (a probe run before the soak: agent, \`createMemory\`, in-memory adapter) was still reachable after the probe dropped it. The kit's shared "run ended" \`AbortedError\` (\`runEnded()\`, \`packages/runtime/src/kit/create-agent-runtime.ts\`) is created once, on the first run's end; V8 keeps its stack's call sites (functions and receivers) until \`.stack\` is read, and their closures reach that run's agent, memory and storage, for the life of the process. Bounded (one agent per process), but with the in-memory adapter it keeps every message that agent ever stored. Reading the error's \`.stack\` once releases them (checked by hand: the probe agent is then collected), so a fix is to format the stack, or make the error without one, where it is created. The probe takes that slot, so the soak's own agent is measured unpinned.`,
+      pinned === 0
+        ? `- First agent pinned: in none of the ${report.cases.length} processes was the first agent to end a run (a probe run before the soak: agent, \`createMemory\`, in-memory adapter) still reachable after the probe dropped it (the kit's shared "run ended" \`AbortedError\` formats its stack when made, so its call sites hold no run; \`kit/run-retention.test.ts\`).`
+        : `- First agent pinned: in ${pinned} of ${report.cases.length} processes the first agent to end a run (a probe run before the soak: agent, \`createMemory\`, in-memory adapter) was still reachable after the probe dropped it: something the first run made (once per process) keeps it, with everything its memory stored (\`runEnded()\` in \`packages/runtime/src/kit/create-agent-runtime.ts\` did, through its unread stack). The probe takes that slot, so the soak's own agent is measured unpinned.`,
     );
   }
   for (const result of report.cases.filter((item) => item.errors.length > 0)) {

@@ -124,7 +124,7 @@ describe.skipIf(!POSTGRES_URL)("durable runs on DBOS (Postgres server)", () => {
     expect(result.steps).toHaveLength(3);
     expectEachMessageOnce(thread);
     expect(thread.at(-1)?.message.content).toEqual([{ type: "text", text: "done; last tool said ok" }]);
-  }, 60_000);
+  }, 120_000);
 
   it("a non-idempotent tool interrupted by the crash is reported to the model, not run again", async () => {
     const { callsAtCrash, calls, result, thread } = await crashAndRecover("charge");
@@ -139,7 +139,7 @@ describe.skipIf(!POSTGRES_URL)("durable runs on DBOS (Postgres server)", () => {
     });
     expect(result.steps[1].toolResults[0].error.message).toContain("interrupted");
     expectEachMessageOnce(thread);
-  }, 60_000);
+  }, 120_000);
 
   it("a run suspended for approval waits durably: its worker dies, another worker's decision finishes it", async () => {
     const suffix = randomUUID().replaceAll("-", "").slice(0, 12);
@@ -209,5 +209,5 @@ describe.skipIf(!POSTGRES_URL)("durable runs on DBOS (Postgres server)", () => {
     const thread = await storage.listMessages({ threadId: "thread-1", resourceId: "user-1" });
     await storage.close();
     expectEachMessageOnce(thread);
-  }, 90_000);
+  }, 120_000);
 });
