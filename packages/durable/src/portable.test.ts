@@ -39,4 +39,12 @@ describe("portable values (what workflow steps record)", () => {
       message: "plain",
     });
   });
+
+  it("removes secrets from errors that are not the SDK's before they are stored", () => {
+    const key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+    const portable = toPortableError(new Error(`upstream said: invalid key ${key}`));
+    expect(portable.code).toBe("INTERNAL");
+    expect(JSON.stringify(portable)).not.toContain(key);
+    expect(portable.message).toContain("upstream said: invalid key");
+  });
 });

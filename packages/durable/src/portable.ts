@@ -1,4 +1,4 @@
-import { AgentSdkError, type RunResult } from "@flowmaestro/runtime";
+import { AgentSdkError, type RunResult, redactSecrets } from "@flowmaestro/runtime";
 import { decodeJson, encodeJson } from "@flowmaestro/runtime/kit";
 
 /**
@@ -46,7 +46,9 @@ export function toPortableError(error: unknown, options: { fields?: boolean } = 
     }
     return { ...error.toJSON(), ...(Object.keys(fields).length === 0 ? {} : { fields }) };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  // Stored in the DBOS system database and handed to other workers: secrets removed, as the SDK's
+  // own errors have them removed.
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
   return { name: "AgentSdkError", code: "INTERNAL", category: "runtime", message };
 }
 
