@@ -60,8 +60,8 @@ function startWorker(env: Record<string, string>) {
   };
 }
 
-/** Starts a run in a first worker, kills it (SIGKILL) inside `blockTool`, recovers it in a second. */
-async function crashAndRecover(blockTool: string) {
+/** A worker's environment for one test: fresh DBOS and memory schemas (dropped after the tests). */
+function workerEnv(blockTool: string) {
   const suffix = randomUUID().replaceAll("-", "").slice(0, 12);
   const env = {
     POSTGRES_URL: POSTGRES_URL as string,
@@ -72,6 +72,12 @@ async function crashAndRecover(blockTool: string) {
     BLOCK_TOOL: blockTool,
   };
   schemas.push(env.DBOS_SCHEMA, env.MEMORY_SCHEMA);
+  return env;
+}
+
+/** Starts a run in a first worker, kills it (SIGKILL) inside `blockTool`, recovers it in a second. */
+async function crashAndRecover(blockTool: string) {
+  const env = workerEnv(blockTool);
   const first = startWorker({ ...env, ROLE: "first" });
   await first.line(`MARKER in-${blockTool}`);
   first.child.kill("SIGKILL");
@@ -142,18 +148,11 @@ describe.skipIf(!POSTGRES_URL)("durable runs on DBOS (Postgres server)", () => {
   }, 120_000);
 
   it("a run suspended for approval waits durably: its worker dies, another worker's decision finishes it", async () => {
-    const suffix = randomUUID().replaceAll("-", "").slice(0, 12);
     const env = {
-      POSTGRES_URL: POSTGRES_URL as string,
-      DBOS_SCHEMA: `dbos_${suffix}`,
-      MEMORY_SCHEMA: `mem_${suffix}`,
-      RUN_ID: `run_${suffix}`,
-      CALLS_FILE: join(directory, `${suffix}.calls`),
-      BLOCK_TOOL: "refund",
+      ...workerEnv("refund"),
       // Each durable wait lasts 1 s here (a day by default): the decision below comes after several.
       DECISION_POLL_SECONDS: "1",
     };
-    schemas.push(env.DBOS_SCHEMA, env.MEMORY_SCHEMA);
     const first = startWorker({ ...env, ROLE: "first" });
     const suspended = JSON.parse((await first.line("RESULT ")).slice("RESULT ".length));
     expect(suspended).toMatchObject({ status: "suspended", pendingApprovals: [{ toolName: "refund" }] });

@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import { AbortedError, NotFoundError, type RunStream } from "@flowmaestro/runtime";
 import { type RunUIMessage, toUIMessageStream } from "@flowmaestro/runtime/ui";
 import { isToolUIPart, readUIMessageStream } from "ai";
-import { createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FIRST_DELTAS, SECOND_DELTAS } from "./__fixtures__/agent.js";
-import { ping, start } from "./__fixtures__/processes.js";
+import { ping, start, useAdminClient } from "./__fixtures__/processes.js";
 import { createRedisRunEvents } from "./create-redis-run-events.js";
 
 // Real Redis (127.0.0.1:6379, or REDIS_URL). Skipped, with a message, when it is unreachable.
@@ -18,18 +17,7 @@ if (!reachable)
 
 describe.skipIf(!reachable)("followRunStream with the UI helpers (real Redis)", () => {
   const keyPrefix = `flowmaestro-test:${randomUUID()}:`;
-  const admin = createClient({ url: REDIS_URL });
-
-  beforeAll(async () => {
-    admin.on("error", () => {});
-    await admin.connect();
-  });
-  afterAll(async () => {
-    for await (const keys of admin.scanIterator({ MATCH: `${keyPrefix}*`, COUNT: 100 })) {
-      if (keys.length > 0) await admin.del(keys);
-    }
-    admin.destroy();
-  });
+  const admin = useAdminClient(REDIS_URL, keyPrefix);
 
   it(
     "a UI in another process streams the run mid-run, and a UI reader that reconnects with `after` assembles the same message",

@@ -7,10 +7,9 @@ import {
   StorageError,
   ToolExecutionError,
 } from "@flowmaestro/runtime";
-import { createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestAgent, FIRST_DELTAS, SECOND_DELTAS } from "./__fixtures__/agent.js";
-import { ping, start } from "./__fixtures__/processes.js";
+import { ping, start, useAdminClient } from "./__fixtures__/processes.js";
 import { createRedisRunEvents } from "./create-redis-run-events.js";
 import { decodeEvent, encodeEvent } from "./event-json.js";
 import type { FollowedEvent, RedisRunEventsErrorInfo } from "./redis-run-events.js";
@@ -25,18 +24,7 @@ if (!reachable)
 
 describe.skipIf(!reachable)("Redis run events (real Redis)", () => {
   const keyPrefix = `flowmaestro-test:${randomUUID()}:`;
-  const admin = createClient({ url: REDIS_URL });
-
-  beforeAll(async () => {
-    admin.on("error", () => {});
-    await admin.connect();
-  });
-  afterAll(async () => {
-    for await (const keys of admin.scanIterator({ MATCH: `${keyPrefix}*`, COUNT: 100 })) {
-      if (keys.length > 0) await admin.del(keys);
-    }
-    admin.destroy();
-  });
+  const admin = useAdminClient(REDIS_URL, keyPrefix);
 
   it(
     "a follower in another process and one that reconnects mid-run get exactly the run's events",

@@ -2,6 +2,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createClient } from "redis";
+import { afterAll, beforeAll } from "vitest";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 
@@ -57,4 +58,23 @@ export async function ping(url: string): Promise<boolean> {
   } finally {
     if (client.isOpen) client.destroy();
   }
+}
+
+/**
+ * A Redis client for a test file's own checks, connected before its tests; afterwards it deletes
+ * every key under `keyPrefix` (the file's runs) and closes.
+ */
+export function useAdminClient(url: string, keyPrefix: string) {
+  const admin = createClient({ url });
+  beforeAll(async () => {
+    admin.on("error", () => {});
+    await admin.connect();
+  });
+  afterAll(async () => {
+    for await (const keys of admin.scanIterator({ MATCH: `${keyPrefix}*`, COUNT: 100 })) {
+      if (keys.length > 0) await admin.del(keys);
+    }
+    admin.destroy();
+  });
+  return admin;
 }
