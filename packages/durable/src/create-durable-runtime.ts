@@ -233,6 +233,7 @@ export function createDurableRuntime(options: DurableRuntimeOptions): DurableRun
       };
       const context = request.context === null ? undefined : (fromPortable(request.context) as RunContext);
       const resource = request.resourceId === null ? {} : { resourceId: request.resourceId };
+      const executed = board.executing(runId);
       try {
         let result: RunResult;
         try {
@@ -298,6 +299,7 @@ export function createDurableRuntime(options: DurableRuntimeOptions): DurableRun
         return portable;
       } finally {
         nonIdempotentOf.delete(runId);
+        executed();
       }
     },
     { name: workflowName },

@@ -53,6 +53,18 @@ const FINISHED = new Set(["SUCCESS", "ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPT
  */
 export class OutcomeBoard {
   readonly #waiters = new Map<string, Set<{ round: number; resolve: (value: PortableOutcome) => void }>>();
+  /** Runs whose workflow executes in this process now: their outcomes are announced here. */
+  readonly #executing = new Map<string, number>();
+
+  /** Called by the workflow when it starts executing here; the returned function when it stops. */
+  executing(runId: string): () => void {
+    this.#executing.set(runId, (this.#executing.get(runId) ?? 0) + 1);
+    return () => {
+      const count = (this.#executing.get(runId) ?? 1) - 1;
+      if (count > 0) this.#executing.set(runId, count);
+      else this.#executing.delete(runId);
+    };
+  }
 
   /** Called by the workflow: suspension `round` happened, or (`Infinity`) the run ended. */
   announce(runId: string, round: number, result: PortableOutcome): void {
@@ -61,10 +73,12 @@ export class OutcomeBoard {
 
   /**
    * Resolves with the result of suspension `round` or of the run's end, whichever comes first.
-   * Rejects as the workflow did when it failed (an agent not registered on the worker).
+   * Rejects as the workflow did when it failed (an agent not registered on the worker). A run
+   * executing in this process costs no database query: it announces its outcome here. Only while
+   * it executes elsewhere (resumed from another worker, recovered by another) is the system
+   * database asked, with growing pauses.
    */
   async wait(dbos: Dbos, runId: string, round: number): Promise<PortableOutcome> {
-    let settled = false;
     let waiter: { round: number; resolve: (value: PortableOutcome) => void } | undefined;
     const local = new Promise<PortableOutcome>((resolve) => {
       waiter = { round, resolve };
@@ -72,10 +86,22 @@ export class OutcomeBoard {
       set.add(waiter);
       this.#waiters.set(runId, set);
     });
+    const stop = new AbortController();
+    const pause = (ms: number) =>
+      new Promise<boolean>((resolve) => {
+        if (stop.signal.aborted) return resolve(false);
+        const timer = setTimeout(() => resolve(true), ms);
+        stop.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve(false);
+        });
+      });
     const remote = async (): Promise<PortableOutcome> => {
-      for (let pause = 100; !settled; pause = Math.min(pause * 2, 2_000)) {
+      // The first pause lets a workflow started here begin (and say so) before anything is asked.
+      for (let ms = 100; await pause(ms); ms = Math.min(ms * 2, 2_000)) {
+        if (this.#executing.has(runId)) continue;
         const suspended = await dbos.getEvent<PortableRunResult>(runId, suspendedEvent(round), {
-          timeoutSeconds: pause / 1000,
+          timeoutSeconds: ms / 1000,
         });
         if (suspended) return suspended;
         const status = await dbos.getWorkflowStatus(runId);
@@ -88,7 +114,7 @@ export class OutcomeBoard {
     try {
       return await Promise.race([local, remote()]);
     } finally {
-      settled = true;
+      stop.abort();
       const set = this.#waiters.get(runId);
       if (set && waiter) {
         set.delete(waiter);
